@@ -1,0 +1,37 @@
+// Steps of the marketplace flow shared by the sandbox tests.
+import { expect } from '@playwright/test';
+import type { HttpEscrowDriver } from '../../../driver/http-driver.ts';
+import type { ApiResult } from '../../../driver/types.ts';
+import type { Actor } from './fixtures.ts';
+
+export const PRICE = 25n * 10n ** 18n;
+
+export function data<T>(res: ApiResult<T>): T {
+  expect(res.ok, `${res.record.method} ${res.record.path} -> ${res.status} ${res.error?.message ?? ''}`).toBe(true);
+  return res.data!;
+}
+
+/** Buyer creates a request inviting the sellers; each seller offers; returns ids. */
+export async function requestWithOffers(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+  const request = data(await api.createRequest(buyer.token, { title: 'escrow test', budget: (PRICE * 2n).toString(), invitedSellerIds: sellers.map((s) => s.id) }));
+  const offers = [];
+  for (const [i, seller] of sellers.entries()) offers.push(data(await api.createOffer(seller.token, request.id, (PRICE + BigInt(i)).toString())));
+  return { request, offers };
+}
+
+/** From open request to an accepted first offer and a payment intent. */
+export async function toPaymentIntent(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+  const { request, offers } = await requestWithOffers(api, buyer, sellers);
+  data(await api.acceptOffer(buyer.token, request.id, offers[0]!.id));
+  const payment = data(await api.createPaymentIntent(buyer.token, request.id));
+  return { request, offers, payment };
+}
+
+/** Sum of postings per journal must be zero; returns the journals. */
+export async function balancedLedger(api: HttpEscrowDriver, actor: Actor, paymentId: string) {
+  const ledger = data(await api.paymentLedger(actor.token, paymentId));
+  for (const journal of ledger.journals) {
+    expect(journal.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n), `journal ${journal.id} (${journal.kind}) sums to zero`).toBe(0n);
+  }
+  return ledger.journals;
+}
