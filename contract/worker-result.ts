@@ -1,0 +1,121 @@
+// The worker result: the spec's "Worker Result Schema", field for field, plus
+// the evidence the reporter needs (every timed call, correctness counters,
+// failure class). Each flow attaches one as `escrow-worker-result`; the
+// reporter writes it to reports/<runId>/workers/<workerId>.json. Emitted as a
+// JSON Schema file at docs/worker-result.schema.json.
+import { z } from 'zod';
+
+export const WORKER_RESULT_CONTENT_TYPE = 'application/vnd.escrow-ramp.worker-result+json';
+export const WORKER_RESULT_ATTACHMENT = 'escrow-worker-result';
+
+export const PaymentMode = z.enum(['live', 'status', 'fixture', 'dry']);
+export type PaymentMode = z.infer<typeof PaymentMode>;
+
+/** Step timings in ms (wall time of the step); null when the mode skips the step or it never ran. */
+export const TimingsMs = z.object({
+  login: z.number().nullable(),
+  createRequest: z.number().nullable(),
+  createOffers: z.number().nullable(),
+  acceptOffer: z.number().nullable(),
+  createPaymentIntent: z.number().nullable(),
+  scannerConfirm: z.number().nullable(),
+  sellerDelivery: z.number().nullable(),
+  buyerConfirmDelivery: z.number().nullable(),
+  total: z.number().nullable(),
+});
+export type TimingsMs = z.infer<typeof TimingsMs>;
+export const STEP_NAMES = Object.keys(TimingsMs.shape) as (keyof TimingsMs)[];
+
+export const NotificationResult = z.object({
+  /** The notification type (the spec calls it step). */
+  step: z.string(),
+  /** Role of the expected recipient: buyer, seller-1 (selected), seller-2, ... */
+  recipient: z.string(),
+  recipientUserId: z.string().optional(),
+  observed: z.boolean(),
+  /** From the start of the triggering call to the first device's arrival. */
+  latencyMs: z.number().nullable(),
+  /** Extra copies of the same notification beyond one per device. */
+  duplicates: z.number().int().nonnegative().default(0),
+});
+export type NotificationResult = z.infer<typeof NotificationResult>;
+
+/** One timed API call (driver CallRecord without bodies). */
+export const CallSample = z.object({
+  op: z.string(),
+  status: z.number().int().nullable(),
+  outcome: z.enum(['ok', 'fail', 'info']),
+  startedAt: z.number(),
+  durationMs: z.number(),
+  /** The call was cut at its timeout: durationMs is a censored sample. */
+  timedOut: z.boolean().default(false),
+});
+export type CallSample = z.infer<typeof CallSample>;
+
+export const Correctness = z.object({
+  duplicateCredits: z.number().int().nonnegative(),
+  wrongRecipient: z.number().int().nonnegative(),
+  crossWorkerLeaks: z.number().int().nonnegative(),
+  nonBuyerConfirmSuccess: z.number().int().nonnegative(),
+  ledgerInconsistencies: z.number().int().nonnegative(),
+  underOverpayments: z.number().int().nonnegative(),
+  /** Paid without correct chain/token/destination/amount evidence. */
+  evidenceMismatches: z.number().int().nonnegative(),
+  /** More than one accept succeeded when accepts raced. */
+  doubleAccepts: z.number().int().nonnegative(),
+});
+export type Correctness = z.infer<typeof Correctness>;
+export const ZERO_CORRECTNESS: Correctness = {
+  duplicateCredits: 0,
+  wrongRecipient: 0,
+  crossWorkerLeaks: 0,
+  nonBuyerConfirmSuccess: 0,
+  ledgerInconsistencies: 0,
+  underOverpayments: 0,
+  evidenceMismatches: 0,
+  doubleAccepts: 0,
+};
+
+export const FailureClass = z.enum(['product', 'setup', 'external', 'capacity', 'known-gap']);
+export type FailureClass = z.infer<typeof FailureClass>;
+
+export const FlowError = z.object({
+  step: z.string(),
+  message: z.string(),
+  class: FailureClass,
+});
+export type FlowError = z.infer<typeof FlowError>;
+
+export const WorkerResult = z.object({
+  workerId: z.string(),
+  stage: z.number().int().positive(),
+  runId: z.string(),
+  status: z.enum(['pass', 'fail', 'interrupted']),
+  buyerUserId: z.string().nullable(),
+  sellerUserIds: z.array(z.string()),
+  purchaseRequestId: z.string().nullable(),
+  selectedOfferId: z.string().nullable(),
+  paymentId: z.string().nullable(),
+  txHash: z.string().nullable(),
+  timingsMs: TimingsMs,
+  notifications: z.array(NotificationResult),
+  errors: z.array(FlowError),
+  // Beyond the spec's fields: what the reporter and gates need.
+  mode: PaymentMode,
+  round: z.number().int().positive(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+  calls: z.array(CallSample),
+  correctness: Correctness,
+  /** Evidence for correctness counters: payment ids with duplicate credits, and so on. */
+  evidence: z.array(z.string()),
+  /** Failure class of the flow (the first error's), null when it passed. */
+  classification: FailureClass.nullable(),
+  /** The target as the flow saw it (credentials in the URL masked) and its /version answer. */
+  target: z.object({
+    url: z.string(),
+    versions: z.record(z.string(), z.object({ version: z.string(), gitSha: z.string().optional() })),
+    gitSha: z.string().optional(),
+  }),
+});
+export type WorkerResult = z.infer<typeof WorkerResult>;

@@ -1,0 +1,74 @@
+// Stages, latency goals and stop conditions as data. The spec's tables live
+// here and only here; the reporter and the gates read them, tests never
+// hard-code a limit.
+
+export const DEFAULT_LEVELS = [1, 2, 4, 8, 16, 32, 64] as const;
+
+export const stageName = (level: number): string => `C${level}`;
+
+/** The spec's purpose of each stage (Ramp Plan). */
+export const STAGE_PURPOSE: Record<number, string> = {
+  1: 'Baseline correctness and latency.',
+  2: 'Detect simple race conditions.',
+  4: 'Validate small parallel seller/payment load.',
+  8: 'First meaningful contention check.',
+  16: 'Stress DB/API/socket fanout.',
+  32: 'Upper dev-stack target before release planning.',
+  64: 'Only if C32 passes and infrastructure headroom is clear.',
+};
+
+export interface LatencyGoal {
+  /** Operation as the spec names it. */
+  label: string;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/**
+ * The spec's "API latency" goals (ms), keyed by the driver's op name.
+ * p50/p95 are goals; p99 is a watch level.
+ */
+export const LATENCY_GOALS: Record<string, LatencyGoal> = {
+  login: { label: 'login', p50: 300, p95: 1_000, p99: 2_000 },
+  createRequest: { label: 'create request', p50: 400, p95: 1_500, p99: 3_000 },
+  createOffer: { label: 'create offer', p50: 400, p95: 1_500, p99: 3_000 },
+  acceptOffer: { label: 'accept offer', p50: 500, p95: 2_000, p99: 4_000 },
+  createPaymentIntent: { label: 'create payment intent', p50: 750, p95: 3_000, p99: 6_000 },
+  scannerCheck: { label: 'scanner balance check', p50: 1_000, p95: 5_000, p99: 10_000 },
+  sellerDelivery: { label: 'seller delivery', p50: 500, p95: 2_000, p99: 4_000 },
+  buyerConfirmDelivery: { label: 'buyer delivery confirmation', p50: 500, p95: 2_000, p99: 4_000 },
+  notification: { label: 'notification visibility', p50: 1_000, p95: 5_000, p99: 10_000 },
+};
+
+/** Percentiles from fewer samples than this are marked low-n in reports. */
+export const LOW_N = 20;
+
+/** The spec's stop conditions and success targets, as thresholds the gates evaluate. */
+export const STOP_CONDITIONS = {
+  /** Completed-flow success rate required: 100% for C1-C8, 99% for C16+ (after classified retries). */
+  minSuccessRate: (level: number): number => (level <= 8 ? 1 : 0.99),
+  /** Sustained HTTP 5xx rate above this stops the ramp. */
+  maxFiveXXRate: 0.01,
+  /** p95 create payment intent above this for this many consecutive stages stops the ramp. */
+  paymentIntentP95Ms: 10_000,
+  paymentIntentConsecutiveStages: 2,
+  /** Scanner confirmation/check p95 above this stops the ramp unless classified external RPC. */
+  scannerP95Ms: 30_000,
+  /** Host CPU / memory after cooldown above these stop the ramp. */
+  hostCpuAfterCooldown: 0.85,
+  hostMemoryAfterCooldown: 0.9,
+  /** Bounded wait for queues and notifications to drain after a stage. */
+  cooldownMs: 30_000,
+  /** Correctness counters that must be zero (any non-zero is P0). */
+  zeroTolerance: [
+    'duplicateCredits',
+    'wrongRecipient',
+    'crossWorkerLeaks',
+    'nonBuyerConfirmSuccess',
+    'ledgerInconsistencies',
+    'underOverpayments',
+    'evidenceMismatches',
+    'doubleAccepts',
+  ],
+} as const;
