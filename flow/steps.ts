@@ -1,0 +1,28 @@
+// The flow's step wrapper: a Playwright step (HTML report, Allure), a timing
+// in the worker result, and a classified error when it throws.
+import { test } from '@playwright/test';
+import { STEP_NAMES, type TimingsMs } from '../contract/worker-result.ts';
+import type { ApiResult } from '../driver/types.ts';
+import { classify, loadKnownGaps, type KnownGap } from '../helpers/classify.ts';
+import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+
+let gaps: KnownGap[] | undefined;
+
+export function stepper(recorder: FlowRecorder) {
+  return async <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+    test.step(name, async () => {
+      try {
+        return STEP_NAMES.includes(name as keyof TimingsMs) ? await recorder.step(name as keyof TimingsMs, fn) : await fn();
+      } catch (err) {
+        gaps ??= loadKnownGaps();
+        recorder.fail(name, (err as Error).message, classify(name, err as Error, gaps));
+        throw err;
+      }
+    });
+}
+
+/** The data of a successful call, or an Error naming the call, its status and the target's message. */
+export function ok<T>(res: ApiResult<T>): T {
+  if (!res.ok) throw new Error(`${res.record.method} ${res.record.path} answered ${res.status}: ${res.error?.message ?? ''}`);
+  return res.data!;
+}

@@ -1,0 +1,126 @@
+// Every environment variable the suite reads, parsed once. A bad value stops
+// the run before any test with one message that names each variable, its
+// value (secrets masked) and what is allowed.
+import { z } from 'zod';
+import { PaymentMode } from '../contract/worker-result.ts';
+import { maskHexKey, redactText } from './redact.ts';
+import { DEFAULT_LEVELS } from './stages.ts';
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/, `must be an integer in ${min}..${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be an integer in ${min}..${max}`);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(':', ''));
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.join(' or ')} URL`);
+
+const LEVELS_MAX = 1024;
+const levels = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const parts = v.split(',').map((p) => p.trim());
+    const nums = parts.map(Number);
+    if (parts.some((p) => !/^[0-9]+$/.test(p)) || nums.some((n) => n < 1 || n > LEVELS_MAX)) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of integers in 1..${LEVELS_MAX}, e.g. 1,2,4,8` });
+      return z.NEVER;
+    }
+    if (nums.some((n, i) => i > 0 && n <= nums[i - 1]!)) {
+      ctx.addIssue({ code: 'custom', message: 'must be strictly ascending without repeats, e.g. 1,2,4,8' });
+      return z.NEVER;
+    }
+    return nums;
+  });
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const duration = z
+  .string()
+  .trim()
+  .regex(/^[0-9]+(ms|s|m|h)$/, 'must be a duration like 90s, 5m or 1h')
+  .transform((v) => {
+    const [, n, unit] = /^([0-9]+)(ms|s|m|h)$/.exec(v)!;
+    return Number(n) * DURATION_UNITS[unit!]!;
+  })
+  .refine((ms) => ms >= 1_000 && ms <= 24 * 3_600_000, 'must be between 1s and 24h');
+
+const hexKey = z.string().trim().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key');
+
+export const EnvSchema = z.object({
+  BASE_URL: url(['http', 'https']).optional(),
+  PAYMENT_MODE: PaymentMode.optional(),
+  CONCURRENCY_LEVELS: levels.default([...DEFAULT_LEVELS]),
+  ROUNDS: int(1, 1000).default(1),
+  STAGE_DURATION: duration.optional(),
+  SELLERS_PER_WORKER: int(2, 20).default(3),
+  DEVICES_PER_USER: int(1, 10).default(1),
+  RUN_ID: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)').optional(),
+  RPC_URL: url(['http', 'https', 'ws', 'wss']).optional(),
+  CHAIN_ID: int(1, 2 ** 31 - 1).optional(),
+  TOKEN_ADDRESS: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address').optional(),
+  FUNDER_PRIVATE_KEY: hexKey.optional(),
+  PG_URL: url(['postgres', 'postgresql']).optional(),
+  MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  BARRIER_REDIS_URL: url(['redis', 'rediss']).optional(),
+  NOTIFY_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  BARRIER_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
+  OP_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  SCANNER_CONFIRM_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+const SECRET_VARS = new Set(['FUNDER_PRIVATE_KEY']);
+
+export function maskValue(name: string, value: string): string {
+  if (SECRET_VARS.has(name)) return value.length > 4 ? `${value.slice(0, 4)}***` : '***';
+  return maskHexKey(redactText(value));
+}
+
+/** Empty strings count as unset, as shells and .env files tend to produce them. */
+function present(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface SuiteConfig extends Env {
+  /** The sandbox is started by Playwright's webServer (BASE_URL unset). */
+  sandbox: boolean;
+  mode: z.infer<typeof PaymentMode>;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): SuiteConfig {
+  const raw = present(source);
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const value = raw[name];
+      return `  ${name}=${value === undefined ? '(unset)' : JSON.stringify(maskValue(name, value))} ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const sandbox = env.BASE_URL === undefined;
+  if (!sandbox && env.PAYMENT_MODE === undefined) {
+    throw new ConfigError(
+      `invalid configuration:\n  PAYMENT_MODE=(unset) must be set when BASE_URL is set (${maskValue('BASE_URL', env.BASE_URL!)}): ` +
+        'one of live, status, fixture, dry; no mode is assumed against another deployment because live mode spends testnet gas',
+    );
+  }
+  return { ...env, sandbox, mode: env.PAYMENT_MODE ?? 'live' };
+}

@@ -1,0 +1,48 @@
+// Live mode: the run's funder gives each flow's buyer wallet gas and tUSDT.
+// Runs in the runner process only (the key never reaches a worker); one
+// NonceManager serialises the funder's nonces across concurrent requests.
+import { Contract, JsonRpcProvider, NonceManager, Wallet, formatEther, formatUnits, parseEther, type ContractTransactionResponse } from 'ethers';
+import { ConfigError } from './config.ts';
+
+const ERC20 = [
+  'function balanceOf(address) view returns (uint256)',
+  'function decimals() view returns (uint8)',
+  'function transfer(address to, uint256 amount) returns (bool)',
+];
+
+/** What one flow's buyer receives: gas for two transfers, and the most a flow can pay. */
+export const FLOW_GAS_WEI = parseEther('0.01');
+export const FLOW_TOKENS = 100n;
+
+export interface Funder {
+  fund: (address: string) => Promise<{ txHashes: string[] }>;
+  close: () => void;
+}
+
+export async function createFunder(opts: { rpcUrl: string; chainId: number; tokenAddress: string; privateKey: string; flows: number }): Promise<Funder> {
+  const provider = new JsonRpcProvider(opts.rpcUrl, opts.chainId, { staticNetwork: true });
+  const wallet = new Wallet(opts.privateKey, provider);
+  const token = new Contract(opts.tokenAddress, ERC20, provider);
+  const decimals = Number(await token.getFunction('decimals')());
+  const perFlowTokens = FLOW_TOKENS * 10n ** BigInt(decimals);
+  const [gas, tokens] = await Promise.all([provider.getBalance(wallet.address), token.getFunction('balanceOf')(wallet.address) as Promise<bigint>]);
+  const needGas = FLOW_GAS_WEI * BigInt(opts.flows) * 2n; // the funder's own gas is of the same order
+  const needTokens = perFlowTokens * BigInt(opts.flows);
+  if (gas < needGas || tokens < needTokens) {
+    throw new ConfigError(
+      `funder ${wallet.address} cannot fund ${opts.flows} flows: it needs ${formatEther(needGas)} native and ` +
+        `${formatUnits(needTokens, decimals)} tokens, it has ${formatEther(gas)} and ${formatUnits(tokens, decimals)}`,
+    );
+  }
+  const signer = new NonceManager(wallet);
+  const erc20 = token.connect(signer) as Contract;
+  return {
+    fund: async (address) => {
+      const gasTx = await signer.sendTransaction({ to: address, value: FLOW_GAS_WEI });
+      const tokenTx = (await erc20.getFunction('transfer')(address, perFlowTokens)) as ContractTransactionResponse;
+      await Promise.all([gasTx.wait(), tokenTx.wait()]);
+      return { txHashes: [gasTx.hash, tokenTx.hash] };
+    },
+    close: () => provider.destroy(),
+  };
+}

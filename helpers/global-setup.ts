@@ -1,0 +1,69 @@
+// Before any flow: resolve the target, check its health and mode
+// prerequisites, refuse unsafe runs, and start the coordinator (barrier,
+// live-mode funder). Everything here runs in the runner process.
+import { readFileSync } from 'node:fs';
+import type { FullConfig } from '@playwright/test';
+import { HttpEscrowDriver } from '../driver/http-driver.ts';
+import { ConfigError, parseEnv, maskValue } from './config.ts';
+import { startCoordinator } from './coordinator.ts';
+import { createFunder, type Funder } from './funder.ts';
+import { refuseMainnet } from './safety.ts';
+import { selectedLevels } from './selection.ts';
+
+/** Environment the runner hands to every worker. */
+export const RUN_ENV = {
+  target: 'ESCROW_TARGET_URL',
+  coordinator: 'ESCROW_COORDINATOR_URL',
+  rpcUrl: 'ESCROW_RPC_URL',
+} as const;
+
+interface SandboxState {
+  funderPrivateKey: string;
+}
+
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const cfg = parseEnv();
+  const target = cfg.BASE_URL ?? process.env.SANDBOX_URL;
+  if (!target) throw new ConfigError('no target: BASE_URL is unset and the sandbox did not report SANDBOX_URL');
+  const driver = new HttpEscrowDriver(target, { timeoutMs: 10_000 });
+  try {
+    const health = await driver.health();
+    if (!health.ok) {
+      const down = health.error?.message ?? '';
+      throw new ConfigError(`target ${maskValue('BASE_URL', target)} is not healthy: GET /health answered ${health.status} ${down}`);
+    }
+    const chain = await driver.chain();
+    if (!chain.ok) throw new ConfigError(`target ${maskValue('BASE_URL', target)}: GET /chain answered ${chain.status}`);
+    if (cfg.mode === 'fixture' && !chain.data!.fixturesEnabled) {
+      throw new ConfigError(`PAYMENT_MODE=fixture but the target has no fixture deposits (GET /chain fixturesEnabled=false)`);
+    }
+
+    const flows = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv).reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
+    let funder: Funder | undefined;
+    if (cfg.mode === 'live') {
+      const chainId = cfg.CHAIN_ID ?? chain.data!.chainId;
+      refuseMainnet(chainId);
+      const rpcUrl = cfg.RPC_URL ?? chain.data!.rpcUrl;
+      if (!rpcUrl) throw new ConfigError('RPC_URL=(unset) is required in live mode when the target does not publish one');
+      const privateKey = cfg.FUNDER_PRIVATE_KEY ?? (cfg.sandbox ? sandboxFunderKey() : undefined);
+      if (!privateKey) throw new ConfigError('FUNDER_PRIVATE_KEY=(unset) is required in live mode against BASE_URL: it funds each flow\'s buyer wallet');
+      funder = await createFunder({ rpcUrl, chainId, tokenAddress: cfg.TOKEN_ADDRESS ?? chain.data!.tokenAddress, privateKey, flows });
+      process.env[RUN_ENV.rpcUrl] = rpcUrl;
+    }
+    const coordinator = await startCoordinator({ fund: funder?.fund });
+    process.env[RUN_ENV.target] = target;
+    process.env[RUN_ENV.coordinator] = coordinator.url;
+    return async () => {
+      await coordinator.close();
+      funder?.close();
+    };
+  } finally {
+    await driver.close();
+  }
+}
+
+function sandboxFunderKey(): string | undefined {
+  const file = process.env.SANDBOX_STATE_FILE;
+  if (!file) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as SandboxState).funderPrivateKey;
+}

@@ -1,0 +1,26 @@
+// Which stage projects the command line selected. The config uses it to chain
+// the selected stages in ascending order (so they never overlap) while
+// `--project=C8` alone still runs C8 alone.
+import { stageName } from './stages.ts';
+
+/** Values of every --project flag (`--project=X`, `--project X`, `-p`-less). */
+export function projectArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg.startsWith('--project=')) out.push(arg.slice('--project='.length));
+    else if (arg === '--project' && argv[i + 1]) out.push(argv[i + 1]!);
+  });
+  return out;
+}
+
+function matches(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+  return re.test(name);
+}
+
+/** Levels whose project is selected; all levels when no --project flag is given. */
+export function selectedLevels(levels: readonly number[], argv: readonly string[]): number[] {
+  const patterns = projectArgs(argv);
+  if (patterns.length === 0) return [...levels];
+  return levels.filter((level) => patterns.some((p) => matches(p, stageName(level)) || matches(p, `gate-${stageName(level)}`)));
+}

@@ -1,0 +1,61 @@
+// The ramp: one Playwright project per stage (C1, C2, C4 ...), each with as
+// many workers as its concurrency level and as many flows as level x ROUNDS.
+import 'dotenv/config';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { parseEnv } from './helpers/config.ts';
+import { selectedLevels } from './helpers/selection.ts';
+import { stageName } from './helpers/stages.ts';
+
+const cfg = parseEnv();
+
+// One run id for the runner and every worker (workers inherit this environment).
+if (!process.env.RUN_ID) {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  process.env.RUN_ID = `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+const runId = process.env.RUN_ID;
+// The sandbox writes its secrets (funder key, Postgres password) here, mode 0600.
+process.env.SANDBOX_STATE_FILE ??= `.sandbox/${runId}.json`;
+
+const levels = cfg.CONCURRENCY_LEVELS;
+// Selected stages run one after another in ascending order: each depends on the
+// previous selected one, so a stage's latency never includes another's load.
+const selected = selectedLevels(levels, process.argv);
+const previous = (level: number) => selected[selected.indexOf(level) - 1];
+
+const projects: PlaywrightTestConfig['projects'] = levels.map((level) => ({
+  name: stageName(level),
+  testMatch: 'escrow-flow.spec.ts',
+  workers: level,
+  repeatEach: level * cfg.ROUNDS,
+  fullyParallel: true,
+  dependencies: previous(level) ? [stageName(previous(level)!)] : [],
+  metadata: { stage: level },
+}));
+
+export default defineConfig({
+  testDir: './tests',
+  // Every stage needs its level of workers at once: the default (half the cores) would serialise them.
+  workers: Math.max(...levels),
+  timeout: cfg.OP_TIMEOUT_MS * 4 + cfg.BARRIER_TIMEOUT_MS + cfg.SCANNER_CONFIRM_TIMEOUT_MS,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  globalSetup: './helpers/global-setup.ts',
+  metadata: { runId, mode: cfg.mode, target: cfg.BASE_URL ?? 'sandbox', levels },
+  reporter: [['list'], ['html', { open: 'never' }], ['blob'], ...(existsSync('./reporter/profile-reporter.ts') ? [['./reporter/profile-reporter.ts'] as [string]] : [])],
+  use: { trace: 'off' },
+  webServer: cfg.sandbox
+    ? {
+        command: 'node --import tsx sandbox/src/launcher/cli.ts',
+        wait: { stdout: /SANDBOX_URL=(?<SANDBOX_URL>http:\/\/127\.0\.0\.1:\d+)/ },
+        env: { SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE, SANDBOX_FIXTURES: '1' },
+        stdout: 'ignore',
+        stderr: 'pipe',
+        timeout: 90_000,
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      }
+    : undefined,
+  projects,
+});

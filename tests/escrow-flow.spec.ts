@@ -1,0 +1,109 @@
+// One test = one complete, isolated escrow flow (the spec's "Test Shape").
+// A stage project runs it level x ROUNDS times on level workers at once.
+import { ZERO_CORRECTNESS } from '../contract/worker-result.ts';
+import { expect, test } from '../fixtures/flow.ts';
+import { now } from '../helpers/flow-recorder.ts';
+import { pay } from '../flow/payment.ts';
+import { checkIsolation, checkLedger, probeNonBuyerConfirm } from '../flow/probes.ts';
+import { ok, stepper } from '../flow/steps.ts';
+
+test('buyer and sellers complete an escrow purchase with payment credited once and notifications to the right users only', async ({
+  run,
+  api,
+  actors,
+  inboxes,
+  startTogether,
+  buyerWallet,
+  recorder,
+}) => {
+  const step = stepper(recorder);
+  const { buyer, sellers } = actors;
+  const unit = 10n ** BigInt(run.chain.tokenDecimals);
+  await step('barrier', startTogether);
+  const flowStart = now();
+
+  await step('login', () =>
+    Promise.all(
+      actors.all.map(async (actor) => {
+        actor.token = ok(await api.login({ username: actor.username, password: actor.password })).token;
+      }),
+    ),
+  );
+
+  const request = await step('createRequest', async () => {
+    const res = await api.createRequest(buyer.token, { title: `ramp ${recorder.workerId}`, budget: (100n * unit).toString(), invitedSellerIds: sellers.map((s) => s.id) });
+    for (const s of sellers) recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: res.record.startedAt });
+    return ok(res);
+  });
+  recorder.ids.purchaseRequestId = request.id;
+
+  const offers = await step('createOffers', () =>
+    Promise.all(
+      sellers.map(async (seller, i) => {
+        const res = await api.createOffer(seller.token, request.id, ((10n + BigInt(i)) * unit).toString());
+        const offer = ok(res);
+        recorder.expect({ type: 'seller_offer_created', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: res.record.startedAt, offerId: offer.id });
+        return offer;
+      }),
+    ),
+  );
+
+  // Accepts race on purpose (a double click, two tabs): exactly one may win.
+  const accepted = await step('acceptOffer', async () => {
+    const results = await Promise.all(offers.slice(0, 2).map((o) => api.acceptOffer(buyer.token, request.id, o.id)));
+    const winners = results.filter((r) => r.ok);
+    if (winners.length !== 1) recorder.count('doubleAccepts', `request ${request.id}: ${winners.length} of 2 racing accepts succeeded`, Math.max(1, winners.length - 1));
+    const detail = ok(await api.getRequest(buyer.token, request.id));
+    const acceptedOffers = detail.offers.filter((o) => o.status === 'accepted');
+    if (acceptedOffers.length !== 1) recorder.count('doubleAccepts', `request ${request.id} has ${acceptedOffers.length} accepted offers`);
+    return { request: ok(winners[0] ?? results[0]!), triggeredAt: (winners[0] ?? results[0]!).record.startedAt };
+  });
+  const selectedOffer = offers.find((o) => o.id === accepted.request.selectedOfferId)!;
+  const selectedSeller = sellers.find((s) => s.id === selectedOffer.sellerId)!;
+  recorder.ids.selectedOfferId = selectedOffer.id;
+  for (const s of sellers) {
+    const type = s === selectedSeller ? 'offer_accepted' : 'offer_rejected';
+    recorder.expect({ type, recipient: s.label, recipientUserId: s.id, triggeredAt: accepted.triggeredAt });
+  }
+
+  const paidAt = await pay({ run, api, recorder, buyer, request, price: BigInt(selectedOffer.price), wallet: buyerWallet, step });
+  for (const who of [buyer, selectedSeller]) {
+    recorder.expect({ type: 'payment_confirmed', recipient: who === buyer ? 'buyer' : who.label, recipientUserId: who.id, triggeredAt: paidAt });
+  }
+
+  await step('sellerDelivery', async () => {
+    const res = await api.deliver(selectedSeller.token, request.id, `delivered by ${recorder.workerId}`);
+    recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: res.record.startedAt });
+    return ok(res);
+  });
+  await step('nonBuyerConfirmProbe', () => probeNonBuyerConfirm(recorder, api, selectedSeller, request.id));
+  await step('buyerConfirmDelivery', async () => {
+    const res = await api.confirmDelivery(buyer.token, request.id);
+    recorder.expect({ type: 'delivery_confirmed', recipient: selectedSeller.label, recipientUserId: selectedSeller.id, triggeredAt: res.record.startedAt });
+    return ok(res);
+  });
+  recorder.timings.total = Math.round(now() - flowStart);
+
+  if (recorder.ids.paymentId && (run.cfg.mode === 'live' || run.cfg.mode === 'fixture')) {
+    await step('ledgerProbe', () => checkLedger(recorder, api, buyer, recorder.ids.paymentId!));
+  }
+  await step('isolationProbe', () => checkIsolation(recorder, api, actors.all, request.id));
+
+  await step('notifications', async () => {
+    const arrived = () => recorder.expected.filter((e) => inboxes.get(e.recipientUserId)!.received.some((r) => r.notification.type === e.type && r.notification.requestId === request.id)).length;
+    await expect
+      .poll(arrived, { timeout: run.cfg.NOTIFY_TIMEOUT_MS, message: 'every expected notification reaches its recipient' })
+      .toBe(recorder.expected.length)
+      .catch(() => undefined); // what is missing is counted below and asserted at the end
+    recorder.settle(new Map([...inboxes].map(([id, inbox]) => [id, inbox.received])), request.id, actors.roleOf);
+  });
+
+  const missing = recorder.notificationResults.filter((n) => !n.observed).map((n) => `${n.step} -> ${n.recipient}`);
+  const duplicated = recorder.notificationResults.filter((n) => n.duplicates > 0).map((n) => `${n.step} -> ${n.recipient} x${n.duplicates + 1}`);
+  if (missing.length) recorder.fail('notifications', `missing: ${missing.join(', ')}`, 'product');
+  if (duplicated.length) recorder.fail('notifications', `duplicated: ${duplicated.join(', ')}`, 'product');
+  for (const line of recorder.evidence) recorder.fail('correctness', line, 'product');
+  expect.soft(missing, 'missing notifications').toEqual([]);
+  expect.soft(duplicated, 'duplicate notifications').toEqual([]);
+  expect(recorder.correctness, `correctness violations:\n${recorder.evidence.join('\n')}`).toEqual(ZERO_CORRECTNESS);
+});
