@@ -102,6 +102,8 @@ export const WorkerResult = z.object({
   errors: z.array(FlowError),
   // Beyond the spec's fields: what the reporter and gates need.
   mode: PaymentMode,
+  /** The payment's destination address: unique across the stage. */
+  destination: z.string().nullable(),
   round: z.number().int().positive(),
   startedAt: z.number(),
   endedAt: z.number(),

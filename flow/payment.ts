@@ -28,6 +28,7 @@ export interface PaymentContext {
 async function intent(ctx: PaymentContext): Promise<Payment> {
   const payment = await ctx.step('createPaymentIntent', async () => ok(await ctx.api.createPaymentIntent(ctx.buyer.token, ctx.request.id)));
   ctx.recorder.ids.paymentId = payment.id;
+  ctx.recorder.destination = payment.destination;
   expect(payment.amount, 'payment intent amount equals the accepted offer price').toBe(ctx.price.toString());
   expect(payment.chainId, 'payment intent chain').toBe(ctx.run.chain.chainId);
   expect(payment.tokenAddress.toLowerCase(), 'payment intent token').toBe(ctx.run.chain.tokenAddress.toLowerCase());

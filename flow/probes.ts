@@ -43,21 +43,29 @@ export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver,
   }
 }
 
-/** Each actor's request list holds this flow's request and nothing of other flows. */
-export async function checkIsolation(recorder: FlowRecorder, api: HttpEscrowDriver, actors: Actor[], requestId: string): Promise<void> {
+/** Each actor's request list holds exactly the requests it may see (this flow's, or none for an outsider). */
+export async function checkIsolation(recorder: FlowRecorder, api: HttpEscrowDriver, views: { actor: Actor; allowed: string[] }[]): Promise<void> {
   await Promise.all(
-    actors.map(async (actor) => {
+    views.map(async ({ actor, allowed }) => {
       const { requests } = ok(await api.listRequests(actor.token));
-      const foreign = requests.filter((r) => r.id !== requestId);
-      if (foreign.length) recorder.count('crossWorkerLeaks', `${actor.label} ${actor.id} sees ${foreign.length} foreign request(s): ${foreign.slice(0, 3).map((r) => r.id).join(', ')}`, foreign.length);
+      const foreign = requests.filter((r) => !allowed.includes(r.id));
+      if (foreign.length) recorder.count('crossWorkerLeaks', `${actor.label} ${actor.id} sees ${foreign.length} request(s) not its own: ${foreign.slice(0, 3).map((r) => r.id).join(', ')}`, foreign.length);
     }),
   );
 }
 
-/** Anyone but the buyer must be refused when confirming delivery. */
-export async function probeNonBuyerConfirm(recorder: FlowRecorder, api: HttpEscrowDriver, seller: Actor, requestId: string): Promise<void> {
-  const res = await api.confirmDelivery(seller.token, requestId);
-  // A probe, not the spec's buyer-confirmation operation: keep it out of that op's latency samples.
-  res.record.op = 'nonBuyerConfirmProbe';
-  if (res.ok) recorder.count('nonBuyerConfirmSuccess', `${seller.label} ${seller.id} confirmed delivery of request ${requestId}`);
+/** Anyone but the buyer (a seller, another buyer) must be refused when confirming delivery. */
+export async function probeNonBuyerConfirm(recorder: FlowRecorder, api: HttpEscrowDriver, others: Actor[], requestId: string): Promise<void> {
+  for (const other of others) {
+    const res = await api.confirmDelivery(other.token, requestId);
+    // A probe, not the spec's buyer-confirmation operation: keep it out of that op's latency samples.
+    res.record.op = 'nonBuyerConfirmProbe';
+    if (res.ok) recorder.count('nonBuyerConfirmSuccess', `${other.label} ${other.id} confirmed delivery of request ${requestId}`);
+  }
+}
+
+/** K scanner checks of a confirmed payment fired at once must not credit it again (checked by the ledger probe after). */
+export async function raceScannerChecks(api: HttpEscrowDriver, buyer: Actor, paymentId: string, k = 5): Promise<void> {
+  const results = await Promise.all(Array.from({ length: k }, () => api.checkPayment(buyer.token, paymentId)));
+  for (const res of results) res.record.op = 'scannerCheckRaceProbe';
 }

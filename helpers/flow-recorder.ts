@@ -53,6 +53,7 @@ export class FlowRecorder {
     paymentId: null as string | null,
     txHash: null as string | null,
   };
+  destination: string | null = null;
   workerId: string;
   round = 1;
   readonly startedAt = now();
@@ -116,6 +117,7 @@ export class FlowRecorder {
       notifications: this.notificationResults,
       errors: this.errors,
       mode: this.mode,
+      destination: this.destination,
       round: this.round,
       startedAt: this.startedAt,
       endedAt,

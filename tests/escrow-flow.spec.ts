@@ -4,7 +4,7 @@ import { ZERO_CORRECTNESS } from '../contract/worker-result.ts';
 import { expect, test } from '../fixtures/flow.ts';
 import { now } from '../helpers/flow-recorder.ts';
 import { pay } from '../flow/payment.ts';
-import { checkIsolation, checkLedger, probeNonBuyerConfirm } from '../flow/probes.ts';
+import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from '../flow/probes.ts';
 import { ok, stepper } from '../flow/steps.ts';
 
 test('buyer and sellers complete an escrow purchase with payment credited once and notifications to the right users only', async ({
@@ -76,7 +76,8 @@ test('buyer and sellers complete an escrow purchase with payment credited once a
     recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: res.record.startedAt });
     return ok(res);
   });
-  await step('nonBuyerConfirmProbe', () => probeNonBuyerConfirm(recorder, api, selectedSeller, request.id));
+  const nonSelected = sellers.find((s) => s !== selectedSeller)!;
+  await step('nonBuyerConfirmProbe', () => probeNonBuyerConfirm(recorder, api, [selectedSeller, nonSelected, actors.outsider], request.id));
   await step('buyerConfirmDelivery', async () => {
     const res = await api.confirmDelivery(buyer.token, request.id);
     recorder.expect({ type: 'delivery_confirmed', recipient: selectedSeller.label, recipientUserId: selectedSeller.id, triggeredAt: res.record.startedAt });
@@ -85,9 +86,12 @@ test('buyer and sellers complete an escrow purchase with payment credited once a
   recorder.timings.total = Math.round(now() - flowStart);
 
   if (recorder.ids.paymentId && (run.cfg.mode === 'live' || run.cfg.mode === 'fixture')) {
+    await step('scannerCheckRaceProbe', () => raceScannerChecks(api, buyer, recorder.ids.paymentId!));
     await step('ledgerProbe', () => checkLedger(recorder, api, buyer, recorder.ids.paymentId!));
   }
-  await step('isolationProbe', () => checkIsolation(recorder, api, actors.all, request.id));
+  await step('isolationProbe', () =>
+    checkIsolation(recorder, api, actors.all.map((actor) => ({ actor, allowed: actor === actors.outsider ? [] : [request.id] }))),
+  );
 
   await step('notifications', async () => {
     const arrived = () => recorder.expected.filter((e) => inboxes.get(e.recipientUserId)!.received.some((r) => r.notification.type === e.type && r.notification.requestId === request.id)).length;

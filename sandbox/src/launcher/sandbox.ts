@@ -27,6 +27,8 @@ export interface SandboxOptions {
   confirmations?: number;
   blockMs?: number;
   redisUrl?: string;
+  /** How long the backend waits for the scanner's on-demand check (SCANNER_TIMEOUT_MS; the backend's default is 30 s). */
+  scannerTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -99,7 +101,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const scanner = new Component({ name: 'scanner', entry: 'scanner/main.ts', env, restart: true, log });
     cleanups.push(() => scanner.stop());
     const scannerUrl = await scanner.start();
-    const backend = new Component({ name: 'backend', entry: 'server/main.ts', env: { ...env, SCANNER_URL: scannerUrl }, restart: true, log });
+    // The backend is given this URL once: a restarted scanner must come back on the same port.
+    scanner.stickyEnv = { SCANNER_PORT: new URL(scannerUrl).port };
+    const backendEnv: NodeJS.ProcessEnv = { ...env, SCANNER_URL: scannerUrl };
+    if (options.scannerTimeoutMs !== undefined) backendEnv.SCANNER_TIMEOUT_MS = String(options.scannerTimeoutMs);
+    const backend = new Component({ name: 'backend', entry: 'server/main.ts', env: backendEnv, restart: true, log });
     cleanups.push(() => backend.stop());
 
     const components = (): ComponentState[] => [

@@ -39,13 +39,23 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, where: 'bo
   throw new HttpError(400, 'validation', `${field}: ${issue.message} (${show(valueAt(input, issue.path), field)})`, field);
 }
 
+/** Fastify's own input errors (invalid or empty JSON, too large, wrong media type) name the input they refer to. */
+function fastifyErrorField(code: string | undefined): string | undefined {
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'headers.content-type';
+  return code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
     }
     const status = err.statusCode ?? 500;
-    if (status < 500) return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message });
+    if (status < 500) {
+      const field = fastifyErrorField(err.code);
+      const detail = field === 'headers.content-type' ? ` (got ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json)` : '';
+      return reply.status(status).send({ error: err.code ?? 'bad_request', message: field ? `${field}: ${err.message}${detail}` : err.message, ...(field ? { field } : {}) });
+    }
     req.log.error(err);
     console.error(`${req.method} ${req.url} failed: ${err.stack ?? err.message}`);
     return reply.status(500).send({ error: 'internal', message: 'internal error' });

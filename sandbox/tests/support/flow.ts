@@ -1,5 +1,7 @@
 // Steps of the marketplace flow shared by the sandbox tests.
 import { expect } from '@playwright/test';
+import type { JsonRpcProvider } from 'ethers';
+import { Health } from '../../../contract/http.ts';
 import type { HttpEscrowDriver } from '../../../driver/http-driver.ts';
 import type { ApiResult } from '../../../driver/types.ts';
 import type { Actor } from './fixtures.ts';
@@ -34,4 +36,27 @@ export async function balancedLedger(api: HttpEscrowDriver, actor: Actor, paymen
     expect(journal.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n), `journal ${journal.id} (${journal.kind}) sums to zero`).toBe(0n);
   }
   return ledger.journals;
+}
+
+/** From open request to a delivered one (paid by a fixture deposit); the first seller is selected. */
+export async function deliveredRequest(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+  const flow = await toPaymentIntent(api, buyer, sellers);
+  expect(data(await api.fixtureDeposit(buyer.token, flow.payment.id)).status).toBe('confirmed');
+  expect(data(await api.deliver(sellers[0]!.token, flow.request.id)).status).toBe('delivered');
+  return flow;
+}
+
+/** Waits until the block holding `txHash` has at least `confirmations` confirmations. */
+export async function untilConfirmations(provider: JsonRpcProvider, txHash: string, confirmations: number): Promise<void> {
+  const receipt = await provider.getTransactionReceipt(txHash);
+  expect(receipt, `receipt of ${txHash}`).not.toBeNull();
+  await expect
+    .poll(async () => (await provider.getBlockNumber()) - receipt!.blockNumber + 1, { message: `${txHash} reaches ${confirmations} confirmations` })
+    .toBeGreaterThanOrEqual(confirmations);
+}
+
+/** GET /health whatever its status (503 while degraded), parsed with the contract's schema. */
+export async function health(baseUrl: string): Promise<Health & { httpStatus: number }> {
+  const res = await fetch(new URL('/health', baseUrl), { signal: AbortSignal.timeout(10_000) });
+  return { ...Health.parse(await res.json()), httpStatus: res.status };
 }
