@@ -29,7 +29,8 @@ const projects: PlaywrightTestConfig['projects'] = levels.map((level) => ({
   name: stageName(level),
   testMatch: 'escrow-flow.spec.ts',
   workers: level,
-  repeatEach: level * cfg.ROUNDS,
+  // Fixed-duration mode: one long test per worker that runs flows until the stage's deadline.
+  repeatEach: cfg.STAGE_DURATION ? level : level * cfg.ROUNDS,
   fullyParallel: true,
   dependencies: previous(level) ? [stageName(previous(level)!)] : [],
   metadata: { stage: level },
@@ -39,7 +40,7 @@ export default defineConfig({
   testDir: './tests',
   // Every stage needs its level of workers at once: the default (half the cores) would serialise them.
   workers: Math.max(...levels),
-  timeout: cfg.OP_TIMEOUT_MS * 4 + cfg.BARRIER_TIMEOUT_MS + cfg.SCANNER_CONFIRM_TIMEOUT_MS,
+  timeout: (cfg.STAGE_DURATION ?? 0) + cfg.OP_TIMEOUT_MS * 4 + cfg.BARRIER_TIMEOUT_MS + cfg.SCANNER_CONFIRM_TIMEOUT_MS,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   globalSetup: './helpers/global-setup.ts',

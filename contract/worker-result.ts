@@ -86,6 +86,14 @@ export const FlowError = z.object({
 });
 export type FlowError = z.infer<typeof FlowError>;
 
+/** A system-of-record probe: not-run (with the reason) is never counted as passed. */
+export const ProbeResult = z.object({
+  name: z.string(),
+  status: z.enum(['pass', 'fail', 'not-run']),
+  detail: z.string(),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
+
 export const WorkerResult = z.object({
   workerId: z.string(),
   stage: z.number().int().positive(),
@@ -109,6 +117,7 @@ export const WorkerResult = z.object({
   endedAt: z.number(),
   calls: z.array(CallSample),
   correctness: Correctness,
+  probes: z.array(ProbeResult),
   /** Evidence for correctness counters: payment ids with duplicate credits, and so on. */
   evidence: z.array(z.string()),
   /** Failure class of the flow (the first error's), null when it passed. */

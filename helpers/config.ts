@@ -72,8 +72,16 @@ export const EnvSchema = z.object({
   FUNDER_PRIVATE_KEY: hexKey.optional(),
   PG_URL: url(['postgres', 'postgresql']).optional(),
   MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
+  /** Queries of the Postgres system-of-record probe (default: the sandbox's schema, flow/sql/sandbox-postgres.sql). */
+  PG_PROBE_SQL: z.string().trim().min(1).optional(),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   BARRIER_REDIS_URL: url(['redis', 'rediss']).optional(),
+  FIXTURE_ALLOWED_HOSTS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*$/, 'must be a comma-separated list of host names, e.g. dev.example.com,qa.example.com')
+    .transform((v) => v.split(','))
+    .default([]),
   NOTIFY_TIMEOUT_MS: int(100, 600_000).default(10_000),
   BARRIER_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
   OP_TIMEOUT_MS: int(100, 600_000).default(30_000),

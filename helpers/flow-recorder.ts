@@ -9,6 +9,7 @@ import {
   type FlowError,
   type NotificationResult,
   type PaymentMode,
+  type ProbeResult,
   type TimingsMs,
   type WorkerResult,
 } from '../contract/worker-result.ts';
@@ -45,6 +46,7 @@ export class FlowRecorder {
   readonly expected: ExpectedNotification[] = [];
   readonly correctness: Correctness = { ...ZERO_CORRECTNESS };
   readonly evidence: string[] = [];
+  readonly probes: ProbeResult[] = [];
   ids = {
     buyerUserId: null as string | null,
     sellerUserIds: [] as string[],
@@ -123,6 +125,7 @@ export class FlowRecorder {
       endedAt,
       calls,
       correctness: this.correctness,
+      probes: this.probes,
       evidence: this.evidence,
       classification: this.errors[0]?.class ?? (status === 'pass' ? null : 'product'),
       target,
@@ -158,7 +161,8 @@ export class FlowRecorder {
         if (used.has(r)) continue;
         const n = r.notification;
         if (n.requestId !== requestId) this.count('crossWorkerLeaks', `${roleOf(userId)} ${userId} received ${n.type} ${n.id} of request ${n.requestId}`);
-        else if (!this.expected.some((e) => e.type === n.type && e.recipientUserId === userId)) {
+        // Addressed to someone else, or of a type this user never gets: it reached the wrong inbox.
+        else if (n.recipientId !== userId || !this.expected.some((e) => e.type === n.type && e.recipientUserId === userId)) {
           this.count('wrongRecipient', `${n.type} ${n.id} reached ${roleOf(userId)} ${userId}`);
         }
       }

@@ -3,6 +3,7 @@
 // NonceManager serialises the funder's nonces across concurrent requests.
 import { Contract, JsonRpcProvider, NonceManager, Wallet, formatEther, formatUnits, parseEther, type ContractTransactionResponse } from 'ethers';
 import { ConfigError } from './config.ts';
+import { refuseMainnet } from './safety.ts';
 
 const ERC20 = [
   'function balanceOf(address) view returns (uint256)',
@@ -21,6 +22,10 @@ export interface Funder {
 
 export async function createFunder(opts: { rpcUrl: string; chainId: number; tokenAddress: string; privateKey: string; flows: number }): Promise<Funder> {
   const provider = new JsonRpcProvider(opts.rpcUrl, opts.chainId, { staticNetwork: true });
+  // Trust the node, not the configuration: a mainnet RPC behind a testnet CHAIN_ID must still be refused.
+  const actual = Number(await provider.send('eth_chainId', []));
+  refuseMainnet(actual);
+  if (actual !== opts.chainId) throw new ConfigError(`RPC_URL serves chain ${actual}, but the run expects CHAIN_ID=${opts.chainId}`);
   const wallet = new Wallet(opts.privateKey, provider);
   const token = new Contract(opts.tokenAddress, ERC20, provider);
   const decimals = Number(await token.getFunction('decimals')());

@@ -7,7 +7,7 @@ import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import { ConfigError, parseEnv, maskValue } from './config.ts';
 import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
-import { refuseMainnet } from './safety.ts';
+import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from './selection.ts';
 
 /** Environment the runner hands to every worker. */
@@ -25,6 +25,9 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const cfg = parseEnv();
   const target = cfg.BASE_URL ?? process.env.SANDBOX_URL;
   if (!target) throw new ConfigError('no target: BASE_URL is unset and the sandbox did not report SANDBOX_URL');
+  // Refusals come before any request reaches the target.
+  if (cfg.mode === 'fixture' && cfg.BASE_URL) refuseFixtureHost(cfg.BASE_URL, cfg.FIXTURE_ALLOWED_HOSTS);
+  if (cfg.mode === 'live' && cfg.CHAIN_ID) refuseMainnet(cfg.CHAIN_ID);
   const driver = new HttpEscrowDriver(target, { timeoutMs: 10_000 });
   try {
     const health = await driver.health();

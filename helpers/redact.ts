@@ -1,9 +1,11 @@
 // Secrets never reach a report, a trace or a log: everything the suite
 // writes passes through here first.
 
-const SECRET_KEY = /pass(word)?|secret|token|authorization|private.?key|mnemonic|api.?key|cookie|credential/i;
+// tokenAddress, tokenSymbol and tokenDecimals are public chain facts, not session tokens.
+const SECRET_KEY = /pass(word)?|secret|token(?!address|symbol|decimals)|authorization|private.?key|mnemonic|api.?key|cookie|credential/i;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]+):([^@/?#\s]+)@/gi;
+// The user may be empty: redis://:password@host is Redis's usual form.
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]*):([^@/?#\s]+)@/gi;
 const HEX_KEY = /\b0x[0-9a-fA-F]{64}\b/g;
 
 export const MASK = '***';
@@ -20,7 +22,8 @@ export function redact<T>(value: T, extraSecrets: readonly string[] = []): T {
   const walk = (v: unknown, key?: string): unknown => {
     if (key !== undefined && SECRET_KEY.test(key) && v !== null && v !== undefined && typeof v !== 'object') return MASK;
     if (typeof v === 'string') return redactText(v, extraSecrets);
-    if (Array.isArray(v)) return v.map((item) => walk(item));
+    // Items inherit their array's key: every value of `cookies: [...]` is a secret.
+    if (Array.isArray(v)) return v.map((item) => walk(item, key));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, k)]));
     return v;
   };

@@ -3,12 +3,18 @@
 // `--project=C8` alone still runs C8 alone.
 import { stageName } from './stages.ts';
 
-/** Values of every --project flag (`--project=X`, `--project X`, `-p`-less). */
+const isOption = (arg: string) => arg.length > 1 && arg.startsWith('-');
+
+/**
+ * Values of every --project flag (`--project=X`, `--project X`, `-p`-less).
+ * Like Playwright's CLI, `--project X Y` is variadic: it takes every following
+ * argument up to the next option.
+ */
 export function projectArgs(argv: readonly string[]): string[] {
   const out: string[] = [];
   argv.forEach((arg, i) => {
     if (arg.startsWith('--project=')) out.push(arg.slice('--project='.length));
-    else if (arg === '--project' && argv[i + 1]) out.push(argv[i + 1]!);
+    else if (arg === '--project') for (let j = i + 1; j < argv.length && !isOption(argv[j]!); j++) out.push(argv[j]!);
   });
   return out;
 }

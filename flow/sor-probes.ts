@@ -1,0 +1,74 @@
+// System-of-record probes: after the flow, ask the databases themselves
+// whether the payment was credited once, the ledger balances, and every stored
+// notification about this flow's request is addressed to this flow's users.
+// A probe that cannot run says so (status not-run with the reason); it never passes silently.
+import { readFileSync } from 'node:fs';
+import type { ProbeResult } from '../contract/worker-result.ts';
+import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+
+export interface ProbeSubject {
+  paymentId: string | null;
+  requestId: string;
+  userIds: string[];
+}
+
+const DEFAULT_SQL = new URL('./sql/sandbox-postgres.sql', import.meta.url);
+
+/** Named queries from a file of `-- name: x` sections. */
+export function loadQueries(file: URL | string): Record<string, string> {
+  const queries: Record<string, string> = {};
+  let name: string | undefined;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const header = /^--\s*name:\s*(\w+)/.exec(line);
+    if (header) name = header[1]!;
+    else if (name && !line.startsWith('--')) queries[name] = `${queries[name] ?? ''}${line}\n`;
+  }
+  for (const required of ['credits', 'unbalanced', 'foreignRecipients']) {
+    if (!queries[required]?.trim()) throw new Error(`${String(file)}: query "${required}" is missing (sections start with "-- name: ${required}")`);
+  }
+  return queries;
+}
+
+export async function postgresProbe(recorder: FlowRecorder, pgUrl: string | undefined, subject: ProbeSubject, sqlFile?: string): Promise<ProbeResult> {
+  if (!pgUrl) return { name: 'postgres', status: 'not-run', detail: 'PG_URL is not set' };
+  const queries = loadQueries(sqlFile ?? DEFAULT_SQL);
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const before = recorder.evidence.length;
+    if (subject.paymentId) {
+      const credits = (await client.query<{ n: number }>(queries.credits!, [subject.paymentId])).rows[0]?.n ?? 0;
+      if (credits > 1) recorder.count('duplicateCredits', `postgres: payment ${subject.paymentId} has ${credits} escrow credits`, credits - 1);
+      for (const row of (await client.query<{ journal: string; sum: string }>(queries.unbalanced!, [subject.paymentId])).rows) {
+        recorder.count('ledgerInconsistencies', `postgres: payment ${subject.paymentId} journal ${row.journal} sums to ${row.sum}`);
+      }
+    }
+    for (const row of (await client.query<{ id: string; recipient: string; type: string }>(queries.foreignRecipients!, [subject.requestId, subject.userIds])).rows) {
+      recorder.count('wrongRecipient', `postgres: ${row.type} ${row.id} about request ${subject.requestId} is addressed to ${row.recipient}, not a user of this flow`);
+    }
+    const found = recorder.evidence.length - before;
+    return { name: 'postgres', status: found ? 'fail' : 'pass', detail: found ? `${found} violation(s)` : 'credits, ledger and notification recipients agree' };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The user's stack keeps notifications in MongoDB: the same recipient check there. */
+export async function mongoProbe(recorder: FlowRecorder, mongoUrl: string | undefined, subject: ProbeSubject, collection = 'notifications'): Promise<ProbeResult> {
+  if (!mongoUrl) return { name: 'mongodb', status: 'not-run', detail: 'MONGO_URL is not set' };
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
+  await client.connect();
+  try {
+    const foreign = await client
+      .db()
+      .collection(collection)
+      .find({ requestId: subject.requestId, recipientId: { $nin: subject.userIds } }, { projection: { _id: 1, recipientId: 1, type: 1 } })
+      .toArray();
+    for (const doc of foreign) recorder.count('wrongRecipient', `mongodb: ${String(doc.type)} ${String(doc._id)} is addressed to ${String(doc.recipientId)}`);
+    return { name: 'mongodb', status: foreign.length ? 'fail' : 'pass', detail: `${foreign.length} foreign recipient(s) in ${collection}` };
+  } finally {
+    await client.close();
+  }
+}
