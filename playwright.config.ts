@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { parseEnv } from './helpers/config.ts';
-import { selectedLevels } from './helpers/selection.ts';
+import { selectedProjects } from './helpers/selection.ts';
 import { stageName } from './helpers/stages.ts';
 
 const cfg = parseEnv();
@@ -20,21 +20,34 @@ const runId = process.env.RUN_ID;
 process.env.SANDBOX_STATE_FILE ??= `.sandbox/${runId}.json`;
 
 const levels = cfg.CONCURRENCY_LEVELS;
-// Selected stages run one after another in ascending order: each depends on the
-// previous selected one, so a stage's latency never includes another's load.
-const selected = selectedLevels(levels, process.argv);
-const previous = (level: number) => selected[selected.indexOf(level) - 1];
+const gateName = (level: number) => `gate-${stageName(level)}`;
 
-const projects: PlaywrightTestConfig['projects'] = levels.map((level) => ({
-  name: stageName(level),
-  testMatch: 'escrow-flow.spec.ts',
-  workers: level,
-  // Fixed-duration mode: one long test per worker that runs flows until the stage's deadline.
-  repeatEach: cfg.STAGE_DURATION ? level : level * cfg.ROUNDS,
-  fullyParallel: true,
-  dependencies: previous(level) ? [stageName(previous(level)!)] : [],
-  metadata: { stage: level },
-}));
+// Selected projects run as one chain in ascending order - C1, gate-C1, C2, gate-C2 ... -
+// so a stage's latency never includes another stage's load, and a failed gate
+// stops the ramp (its dependents do not run). `--project=C8` alone is C8 alone.
+const chosen = new Set(selectedProjects(levels, process.argv));
+const chain = levels.flatMap((level) => [stageName(level), gateName(level)]).filter((name) => chosen.has(name));
+const dependencies = (name: string) => (chain.indexOf(name) > 0 ? [chain[chain.indexOf(name) - 1]!] : []);
+
+const projects: PlaywrightTestConfig['projects'] = levels.flatMap((level) => [
+  {
+    name: stageName(level),
+    testMatch: 'escrow-flow.spec.ts',
+    workers: level,
+    // Fixed-duration mode: one long test per worker that runs flows until the stage's deadline.
+    repeatEach: cfg.STAGE_DURATION ? level : level * cfg.ROUNDS,
+    fullyParallel: true,
+    dependencies: dependencies(stageName(level)),
+    metadata: { stage: level },
+  },
+  {
+    name: gateName(level),
+    testMatch: 'gate.spec.ts',
+    workers: 1,
+    dependencies: dependencies(gateName(level)),
+    metadata: { gateFor: level },
+  },
+]);
 
 export default defineConfig({
   testDir: './tests',

@@ -30,3 +30,10 @@ export function selectedLevels(levels: readonly number[], argv: readonly string[
   if (patterns.length === 0) return [...levels];
   return levels.filter((level) => patterns.some((p) => matches(p, stageName(level)) || matches(p, `gate-${stageName(level)}`)));
 }
+
+/** Names of the stage and gate projects the command line selects; all of them when no --project flag is given. */
+export function selectedProjects(levels: readonly number[], argv: readonly string[]): string[] {
+  const names = levels.flatMap((level) => [stageName(level), `gate-${stageName(level)}`]);
+  const patterns = projectArgs(argv);
+  return patterns.length === 0 ? names : names.filter((name) => patterns.some((p) => matches(p, name)));
+}

@@ -1,0 +1,56 @@
+// A gate project (gate-C8) runs after its stage: it waits for the target to
+// settle, evaluates the spec's stop conditions on the stage's results, and
+// fails (stopping the ramp: later stages depend on it) with the conditions named.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { WorkerResult } from '../contract/worker-result.ts';
+import { GATE_RESULT_ATTACHMENT } from '../reporter/schema.ts';
+import { summarizeStage } from '../reporter/summarize.ts';
+import { parseEnv } from '../helpers/config.ts';
+import { evaluateGate, type StageInfra } from '../helpers/gates.ts';
+import { RUN_ENV } from '../helpers/global-setup.ts';
+import { workersDir } from '../helpers/paths.ts';
+import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
+
+async function stageResults(runId: string): Promise<WorkerResult[]> {
+  const dir = workersDir(runId);
+  const files = await readdir(dir).catch(() => [] as string[]);
+  return Promise.all(files.filter((f) => f.endsWith('.json')).map(async (f) => WorkerResult.parse(JSON.parse(await readFile(join(dir, f), 'utf8')))));
+}
+
+/** Scanner backlog from the target's Prometheus metrics; null when the target does not export it. */
+async function backlog(target: string): Promise<number | null> {
+  const res = await fetch(new URL('/metrics', target), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+  if (!res?.ok) return null;
+  const match = /^scanner_backlog(?:\{[^}]*\})?\s+([0-9.e+-]+)/m.exec(await res.text());
+  return match ? Number(match[1]) : null;
+}
+
+test('the stage passes its gate: no stop condition of the spec holds', async ({}, testInfo) => {
+  const cfg = parseEnv();
+  const level = Number(testInfo.project.metadata.gateFor);
+  const target = process.env[RUN_ENV.target]!;
+  const runId = process.env.RUN_ID!;
+
+  const infra: StageInfra = {};
+  await test.step('cooldown: queues drain', async () => {
+    const initial = await backlog(target);
+    if (initial === null) return;
+    await expect
+      .poll(() => backlog(target), { timeout: STOP_CONDITIONS.cooldownMs, intervals: [250] })
+      .toBe(0)
+      .catch(() => undefined); // a backlog left after the bounded cooldown is a stop condition, reported below
+    infra.backlogAtEnd = await backlog(target);
+    infra.backlogDrained = infra.backlogAtEnd === 0;
+  });
+
+  const all = await stageResults(runId);
+  const levels = cfg.CONCURRENCY_LEVELS.filter((l) => l <= level);
+  const summaries = levels.map((l) => summarizeStage(l, all.filter((r) => r.stage === l), null, 0)).filter((s) => s.flows > 0 || s.stage === level);
+  const stage = summaries.at(-1)!;
+  const verdict = evaluateGate({ stage, previous: summaries.slice(0, -1), results: all.filter((r) => r.stage === level), mode: cfg.mode, infra });
+  await testInfo.attach(GATE_RESULT_ATTACHMENT, { body: JSON.stringify(verdict), contentType: 'application/json' });
+  expect(stage.flows, `${stageName(level)} produced results`).toBeGreaterThan(0);
+  expect(verdict.reasons, `${stageName(level)} gate`).toEqual([]);
+});
