@@ -98,7 +98,7 @@ export function parseFaults(spec: string | undefined): Faults {
     try {
       parse(value, faults);
     } catch (err) {
-      throw new Error(`SANDBOX_FAULTS: "${name}" ${(err as Error).message}`);
+      throw new Error(`SANDBOX_FAULTS: "${name}" ${(err as Error).message}; valid switches: ${FAULT_NAMES.join(', ')}`);
     }
   }
   return faults;
