@@ -23,7 +23,13 @@ export class Inbox {
   /** Connects `devices` sockets for the user; resolves when all are connected. */
   static async connect(baseUrl: string, userId: string, token: string, devices = 1, timeoutMs = 10_000): Promise<Inbox> {
     const inbox = new Inbox(userId);
-    await Promise.all(Array.from({ length: devices }, (_, device) => inbox.open(baseUrl, token, device, timeoutMs)));
+    try {
+      await Promise.all(Array.from({ length: devices }, (_, device) => inbox.open(baseUrl, token, device, timeoutMs)));
+    } catch (err) {
+      // The caller never gets the inbox: stop the sockets that did connect or would keep reconnecting.
+      inbox.close();
+      throw err;
+    }
     return inbox;
   }
 
@@ -38,14 +44,20 @@ export class Inbox {
       for (const listener of this.listeners) listener();
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`socket of user ${this.userId} (device ${device}) did not connect within ${timeoutMs} ms`)), timeoutMs);
+      const timedOut = () => new Error(`socket of user ${this.userId} (device ${device}) did not connect within ${timeoutMs} ms`);
+      const timer = setTimeout(() => reject(timedOut()), timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve();
       });
       socket.once('connect_error', (err) => {
         clearTimeout(timer);
-        reject(new Error(`socket of user ${this.userId} (device ${device}) was refused: ${err.message}`));
+        // The manager's own connect timeout (the same timeoutMs) usually fires first, as an error named "timeout".
+        reject(
+          err.message === 'timeout'
+            ? timedOut()
+            : new Error(`socket of user ${this.userId} (device ${device}) was refused: ${err.message}`),
+        );
       });
     });
   }

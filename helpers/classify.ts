@@ -22,9 +22,11 @@ export function loadKnownGaps(file: URL | string = KNOWN_GAPS_FILE): KnownGap[] 
 }
 
 // eth_\w+: a bare `eth_` would need a word boundary right after the underscore, which never comes.
-const EXTERNAL = /\b(rpc|json-?rpc|eth_\w+|nonce|insufficient funds|replacement (fee|transaction)|could not coalesce|missing response|SERVER_ERROR|NETWORK_ERROR)\b/i;
+const EXTERNAL =
+  /\b(rpc|json-?rpc|eth_\w+|nonce|insufficient funds|replacement (fee|transaction)|could not coalesce|missing response|SERVER_ERROR|NETWORK_ERROR)\b/i;
 // Infrastructure: the target could not answer at all. An HTTP 5xx is an answer, and a product bug.
-const CAPACITY = /\b(ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|did not answer within|TargetTimeoutError|TargetUnreachableError|did not connect within)\b/i;
+const CAPACITY =
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|did not answer within|TargetTimeoutError|TargetUnreachableError|did not connect within)\b/i;
 const SETUP = /\b(barrier|ConfigError|register|fund|setup)\b/i;
 
 /** Classifies a flow error. Business assertion failures are product bugs. */

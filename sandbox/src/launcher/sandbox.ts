@@ -1,12 +1,14 @@
 // Starts the whole sandbox stack and returns a handle to stop it. Used by the
 // CLI (npm run sandbox) and by tests that need a stack of their own.
 import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet } from 'ethers';
 import type { ComponentState } from '../../../contract/http.ts';
-import { deployToken } from '../chain/token.ts';
+import { compileToken, deployToken } from '../chain/token.ts';
 import { migrate } from '../db/migrate.ts';
 import { parseFaults } from '../faults.ts';
+import { freePort } from './ports.ts';
 import { Component } from './supervisor.ts';
 
 /** Hardhat's well-known development mnemonic: account 0 deploys tUSDT and funds the suite. */
@@ -75,13 +77,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (chain) cleanups.push(() => chain.stop());
     const postgres = options.pgUrl ? undefined : new Component({ name: 'postgres', entry: 'db/postgres-main.ts', env: {}, restart: false, log });
     if (postgres) cleanups.push(() => postgres.stop());
-    const [rpcUrl, pgUrl] = await Promise.all([options.rpcUrl ?? chain!.start(), options.pgUrl ?? postgres!.start()]);
+    const t0 = performance.now();
+    const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const started = Promise.all([
+      options.rpcUrl ?? chain!.start().finally(() => phase('chain up')),
+      options.pgUrl ?? postgres!.start().finally(() => phase('postgres up')),
+    ]);
+    // Compiles (or reads the cached artifact) while the chain and Postgres processes boot.
+    const artifact = options.tokenAddress ? undefined : compileToken();
+    const [rpcUrl, pgUrl] = await started;
     const funderPrivateKey =
       options.funderPrivateKey ?? HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), "m/44'/60'/0'/0/0").privateKey;
     const faults = parseFaults(options.faults);
     const [tokenAddress] = await Promise.all([
       options.tokenAddress ??
-        deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), { supply: TOKEN_SUPPLY }),
+        deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), { supply: TOKEN_SUPPLY, artifact }),
       migrate(pgUrl, faults),
     ]);
 
@@ -98,11 +108,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       HD_XPUB: HDNodeWallet.createRandom().neuter().extendedKey,
       REDIS_URL: options.redisUrl ?? '',
     };
-    const scanner = new Component({ name: 'scanner', entry: 'scanner/main.ts', env, restart: true, log });
+    phase('token deployed, schema migrated');
+    // The scanner's port is chosen here so scanner and backend boot in parallel; it is kept
+    // across restarts because the backend is given the URL once.
+    const scannerPort = String(await freePort());
+    const scannerUrl = `http://127.0.0.1:${scannerPort}`;
+    const scanner = new Component({ name: 'scanner', entry: 'scanner/main.ts', env: { ...env, SCANNER_PORT: scannerPort }, restart: true, log });
     cleanups.push(() => scanner.stop());
-    const scannerUrl = await scanner.start();
-    // The backend is given this URL once: a restarted scanner must come back on the same port.
-    scanner.stickyEnv = { SCANNER_PORT: new URL(scannerUrl).port };
     const backendEnv: NodeJS.ProcessEnv = { ...env, SCANNER_URL: scannerUrl };
     if (options.scannerTimeoutMs !== undefined) backendEnv.SCANNER_TIMEOUT_MS = String(options.scannerTimeoutMs);
     const backend = new Component({ name: 'backend', entry: 'server/main.ts', env: backendEnv, restart: true, log });
@@ -116,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     const broadcast = () => backend.send({ type: 'components', components: components() });
     for (const c of [backend, scanner, chain, postgres]) if (c) c.onChange = broadcast;
-    const url = await backend.start();
+    const [url] = await Promise.all([backend.start().finally(() => phase('backend up')), scanner.start().finally(() => phase('scanner up'))]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };
     broadcast();

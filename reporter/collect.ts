@@ -1,0 +1,123 @@
+// Collection helpers: merge-safe result keys, attachment parsing and run
+// metadata. Everything that leaves here is redacted, so nothing downstream
+// (summary, markdown, charts, worker files) can carry a secret.
+import { z } from 'zod';
+import { PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
+import { redact, redactText } from '../helpers/redact.ts';
+import { Versions, type GateResult, type StageGate } from './schema.ts';
+import type { RunMeta } from './summarize.ts';
+
+const STAGE_PROJECT = /^C([1-9]\d*)$/;
+
+/** The stage of a project named like C8; null for any other project. */
+export function stageOfProject(projectName: string): number | null {
+  const match = STAGE_PROJECT.exec(projectName);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Identity of one test attempt. Not test.id: merge-reports of blob reports
+ * from shards must key the same attempt the same way, and project + title
+ * path + repeat index + retry is what every shard agrees on.
+ */
+export function resultKey(projectName: string, titlePath: readonly string[], repeatEachIndex: number, retry: number): string {
+  return JSON.stringify([projectName, titlePath, repeatEachIndex, retry]);
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Error messages quote parts of what they could not read: mask them like any output. */
+export const failure = (message: string): { ok: false; message: string } => ({ ok: false, message: redactText(message) });
+
+/**
+ * Parses a JSON attachment body with a schema (which drops unknown keys, secret-named ones included), then masks
+ * secrets in what is left with `clean`. The error names the attachment and what is wrong with it.
+ */
+export function parseAttachment<T>(
+  schema: z.ZodType<T>,
+  clean: (value: T) => T,
+  name: string,
+  contentType: string,
+  expectedType: string,
+  text: string,
+): Parsed<T> {
+  if (contentType !== expectedType) return failure(`${name} has content type "${contentType}", expected "${expectedType}"`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return failure(`${name} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return failure(`${name} does not match its schema: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);
+  return { ok: true, value: clean(parsed.data) };
+}
+
+/** One verdict per stage: every gate of the stage must pass, and all their reasons are kept. */
+export function gatesByStage(gates: readonly GateResult[]): Record<number, StageGate> {
+  const byStage: Record<number, StageGate> = {};
+  for (const { stage, passed, reasons } of gates) {
+    const before = byStage[stage] ?? { passed: true, reasons: [] };
+    byStage[stage] = { passed: before.passed && passed, reasons: [...before.reasons, ...reasons] };
+  }
+  return byStage;
+}
+
+/** Levels from metadata: [1, 2, 4], ['1', '2'] or '1,2,4'; null when absent or unreadable. */
+const LevelsMetadata = z
+  .union([z.array(z.coerce.number()), z.string().transform((s) => s.split(',').map((part) => Number(part.trim())))])
+  .pipe(z.array(z.number().int().positive()));
+
+const optional = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** A worker's runId is `<run id>-<workerId>` (the spec's example); the run's id is the prefix. */
+function runIdFromResult(result: WorkerResult): string {
+  const suffix = `-${result.workerId}`;
+  return result.runId.endsWith(suffix) && result.runId.length > suffix.length ? result.runId.slice(0, -suffix.length) : result.runId;
+}
+
+/**
+ * Run metadata from Playwright's config.metadata (runId, mode, target, levels,
+ * and versions/gitSha when a config sets them), read defensively; what is
+ * missing comes from the first worker result.
+ */
+export function runMetaFrom(
+  metadata: Readonly<Record<string, unknown>>,
+  results: readonly WorkerResult[],
+  selectedLevels: readonly number[],
+  generatedAt: string,
+): Pick<RunMeta, 'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'generatedAt'> {
+  const first = results[0];
+  const text = z.string().min(1);
+  return redact({
+    runId: optional(text, metadata.runId) ?? (first ? runIdFromResult(first) : `run-${generatedAt.replace(/[:.]/g, '-')}`),
+    mode: optional(PaymentMode, metadata.mode) ?? first?.mode ?? null,
+    // The URL the flows reached beats the configured label (the config says 'sandbox' when it starts one).
+    target: first?.target.url ?? optional(text, metadata.target) ?? null,
+    versions: optional(Versions, metadata.versions) ?? first?.target.versions ?? {},
+    gitSha: optional(text, metadata.gitSha) ?? first?.target.gitSha ?? null,
+    // The stage projects of this run (after --project filters) beat the configured CONCURRENCY_LEVELS.
+    levels: selectedLevels.length > 0 ? selectedLevels : (optional(LevelsMetadata, metadata.levels) ?? []),
+    generatedAt,
+  });
+}
+
+/** A name safe as one path segment: run ids and worker ids become directory and file names. */
+export function fileSafe(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return safe.length > 0 ? safe : '_';
+}
+
+/** One file name per result; a workerId seen again (retries, rounds) gets ~2, ~3 so no file is overwritten. */
+export function workerFileNames(results: readonly WorkerResult[]): string[] {
+  const seen = new Map<string, number>();
+  return results.map((r) => {
+    const base = fileSafe(r.workerId);
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? `${base}.json` : `${base}~${count}.json`;
+  });
+}

@@ -1,0 +1,179 @@
+// The profile reporter: collects worker results (and gate verdicts and
+// infrastructure rows) from test attachments, then in onEnd summarizes,
+// renders and writes reports/<runId>/ in one write phase. Works live and
+// under `npx playwright merge-reports`, since attachments travel in blobs.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult } from '../contract/worker-result.ts';
+import { reportsRoot } from '../helpers/paths.ts';
+import { redact } from '../helpers/redact.ts';
+import { stageName } from '../helpers/stages.ts';
+import type { z } from 'zod';
+import { chartSpecs, renderSvg } from './charts.ts';
+import {
+  failure,
+  fileSafe,
+  gatesByStage,
+  parseAttachment,
+  resultKey,
+  runMetaFrom,
+  stageOfProject,
+  workerFileNames,
+  type Parsed,
+} from './collect.ts';
+import { formatMs } from './format.ts';
+import { renderMarkdown, type ChartRef } from './render-markdown.ts';
+import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError } from './schema.ts';
+import { percentileOrNull } from './stats.ts';
+import { summarize } from './summarize.ts';
+
+export interface ProfileReporterOptions {
+  /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as helpers/paths.ts. */
+  outputDir?: string;
+  /** Print one progress line per finished flow of a stage. Default true. */
+  progress?: boolean;
+}
+
+type Attachment = TestResult['attachments'][number];
+
+interface StageProgress {
+  total: number;
+  done: number;
+  failed: number;
+  totals: number[];
+}
+
+const JSON_CONTENT_TYPE = 'application/json';
+
+/** Inline body (live and merged blob runs) or a file path (attachments made with `path`). */
+function parseFrom<T>(attachment: Attachment, schema: z.ZodType<T>, clean: (value: T) => T, expectedType: string): Parsed<T> {
+  const { name, body, path: file, contentType } = attachment;
+  if (!body && !file) return failure(`${name} has neither a body nor a path`);
+  let text: string;
+  try {
+    text = body ? body.toString('utf8') : readFileSync(file!, 'utf8');
+  } catch (error) {
+    return failure(`${name} could not be read: ${(error as Error).message}`);
+  }
+  return parseAttachment(schema, clean, name, contentType, expectedType, text);
+}
+
+export default class ProfileReporter implements Reporter {
+  private rootDir = process.cwd();
+  private metadata: Record<string, unknown> = {};
+  private readonly results = new Map<string, WorkerResult>();
+  private readonly gates = new Map<string, GateResult>();
+  private readonly infra = new Map<string, InfraRow>();
+  private readonly errors = new Map<string, CollectionError>();
+  /** Per stage project in this run: its keys are the stages selected (after --project filters). */
+  private readonly stageProgress = new Map<number, StageProgress>();
+
+  constructor(private readonly options: ProfileReporterOptions = {}) {}
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.rootDir = config.rootDir;
+    this.metadata = config.metadata ?? {};
+    // merge-reports gives one project suite per blob, so a project can appear once per shard.
+    for (const projectSuite of suite.suites) {
+      const stage = stageOfProject(projectSuite.title);
+      const total = projectSuite.allTests().length;
+      if (stage === null || total === 0) continue;
+      const progress = this.stageProgress.get(stage);
+      if (progress) progress.total += total;
+      else this.stageProgress.set(stage, { total, done: 0, failed: 0, totals: [] });
+    }
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const project = test.parent.project()?.name ?? '';
+    const stage = stageOfProject(project);
+    const key = resultKey(project, test.titlePath(), test.repeatEachIndex, result.retry);
+    const label = `${test.titlePath().filter(Boolean).join(' › ')} (retry ${result.retry})`;
+    const recordError = (id: string, message: string, at = stage) => this.errors.set(id, { stage: at, test: label, message });
+    const collect = <T>(name: string, contentType: string, schema: z.ZodType<T>, clean: (value: T) => T, into: Map<string, T>): T[] =>
+      result.attachments
+        .filter((a) => a.name === name)
+        .flatMap((a, i) => {
+          const parsed = parseFrom(a, schema, clean, contentType);
+          if (parsed.ok) into.set(`${key}#${i}`, parsed.value);
+          else recordError(`${key}#${name}#${i}`, parsed.message);
+          return parsed.ok ? [parsed.value] : [];
+        });
+
+    const flows = collect(WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult, redact, this.results);
+    collect(GATE_RESULT_ATTACHMENT, JSON_CONTENT_TYPE, GateResult, redact, this.gates);
+    collect(INFRA_ROW_ATTACHMENT, JSON_CONTENT_TYPE, InfraRow, redact, this.infra);
+
+    const testFailed = result.status !== 'passed' && result.status !== 'skipped';
+    const attached = result.attachments.some((a) => a.name === WORKER_RESULT_ATTACHMENT);
+    if (stage !== null && !attached && result.status !== 'skipped')
+      recordError(key, `no ${WORKER_RESULT_ATTACHMENT} attachment (test ${result.status})`);
+    for (const flow of flows)
+      if (testFailed && flow.status === 'pass')
+        recordError(`${key}#${flow.workerId}`, `test ended ${result.status} but worker result ${flow.workerId} says pass`, flow.stage);
+
+    if (stage !== null) this.printProgress(stage, flows, testFailed);
+  }
+
+  private printProgress(stage: number, flows: readonly WorkerResult[], testFailed: boolean): void {
+    const progress = this.stageProgress.get(stage);
+    if (!progress || this.options.progress === false) return;
+    progress.done += 1;
+    if (testFailed || flows.some((f) => f.status !== 'pass')) progress.failed += 1;
+    for (const f of flows) if (f.timingsMs.total !== null) progress.totals.push(f.timingsMs.total);
+    const p95 = formatMs(percentileOrNull(progress.totals, 95));
+    console.log(`${stageName(stage).padEnd(3)} ${progress.done}/${progress.total} flows · p95 total ${p95} · ${progress.failed} failed`);
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    // Sorted by key: shards merged in any order give the same report.
+    const byKey = <T>(map: Map<string, T>): T[] => [...map.keys()].sort().map((k) => map.get(k)!);
+    const results = byKey(this.results);
+    const meta = runMetaFrom(this.metadata, results, [...this.stageProgress.keys()], new Date().toISOString());
+    const report = summarize(results, {
+      ...meta,
+      gates: gatesByStage(byKey(this.gates)),
+      infrastructure: byKey(this.infra),
+      collectionErrors: byKey(this.errors),
+      ...(result.status === 'interrupted' || result.status === 'timedout'
+        ? { stopReason: `the Playwright run ended ${result.status}` }
+        : {}),
+    });
+
+    const charts: (ChartRef & { svg: string })[] = [];
+    for (const chart of chartSpecs(report, results)) {
+      try {
+        charts.push({ ...chart, svg: await renderSvg(chart.spec) });
+      } catch (error) {
+        console.error(`escrow-ramp reporter: chart ${chart.file} was not rendered: ${(error as Error).message}`);
+      }
+    }
+    const files: [string, string][] = [
+      ['report.md', renderMarkdown(report, charts)],
+      ['report.json', `${JSON.stringify(report, null, 2)}\n`],
+      ...charts.map((c): [string, string] => [path.join('charts', c.file), c.svg]),
+      ...workerFileNames(results).map((name, i): [string, string] => [
+        path.join('workers', name),
+        `${JSON.stringify(results[i], null, 2)}\n`,
+      ]),
+    ];
+
+    // Same default root as the flows and the gates (helpers/paths.ts), so one run has one folder.
+    const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
+    const runDir = path.join(root, fileSafe(report.runId));
+    // charts/ is this reporter's alone; workers/ is shared with the flows, which write each result there for the gates.
+    rmSync(path.join(runDir, 'charts'), { recursive: true, force: true });
+    for (const [file, content] of files) {
+      mkdirSync(path.dirname(path.join(runDir, file)), { recursive: true });
+      writeFileSync(path.join(runDir, file), content);
+    }
+    console.log(
+      `escrow-ramp report: ${path.join(runDir, 'report.md')} (${report.overall}, safe concurrency ${report.safeConcurrency === null ? 'none' : stageName(report.safeConcurrency)})`,
+    );
+  }
+}

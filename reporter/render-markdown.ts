@@ -1,0 +1,257 @@
+// report.md: the spec's "Report Template", section by section and heading by
+// heading, filled from a Report. Pure: Report + chart list in, text out.
+import type { PaymentMode } from '../contract/worker-result.ts';
+import { LATENCY_GOALS, LOW_N, stageName } from '../helpers/stages.ts';
+import { bottlenecks } from './bottlenecks.ts';
+import type { ChartSection } from './charts.ts';
+import { formatMs, formatPct, formatRate, plural } from './format.ts';
+import type { Report, StageSummary } from './schema.ts';
+
+export interface ChartRef {
+  file: string;
+  title: string;
+  section: ChartSection;
+}
+
+// The template's wording for each mode (spec "Modes").
+const MODE_LABEL: Record<PaymentMode, string> = {
+  live: 'live-chain',
+  status: 'status-only smoke',
+  fixture: 'scanner fixture',
+  dry: 'API-only',
+};
+
+const SUMMARY_COMPONENTS = ['backend', 'frontend', 'scanner'];
+
+/** A table cell: pipes and newlines would break the row. */
+const cell = (value: string | number): string => String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const row = (cells: readonly (string | number)[]): string => `| ${cells.map(cell).join(' | ')} |`;
+const stageList = (levels: readonly number[]): string => levels.map(stageName).join(', ');
+
+function versionsLine(report: Report): string {
+  const named = SUMMARY_COMPONENTS.map((c) => `${c} ${report.versions[c]?.version ?? 'not reported'}`);
+  const others = Object.entries(report.versions)
+    .filter(([c]) => !SUMMARY_COMPONENTS.includes(c))
+    .map(([c, v]) => `${c} ${v.version}`);
+  return named.join(', ') + (others.length > 0 ? `; also ${others.join(', ')}` : '');
+}
+
+function commitShasLine(report: Report): string {
+  const shas = [
+    ...(report.gitSha ? [`target ${report.gitSha}`] : []),
+    ...Object.entries(report.versions).flatMap(([c, v]) => (v.gitSha ? [`${c} ${v.gitSha}`] : [])),
+  ];
+  return shas.length > 0 ? shas.join('; ') : 'not reported by the target';
+}
+
+function summary(report: Report): string[] {
+  const completed = report.stages.map((s) => s.stage);
+  const notRun = report.stagesNotRun.length > 0 ? ` (not run: ${stageList(report.stagesNotRun)})` : '';
+  const safe = report.safeConcurrency === null ? 'no stage passed' : `safe concurrency ${stageName(report.safeConcurrency)}`;
+  return [
+    '## Summary',
+    '',
+    `- Target: ${report.target ?? 'unknown'}`,
+    `- Backend/frontend/scanner versions: ${versionsLine(report)}`,
+    `- Commit SHAs: ${commitShasLine(report)}`,
+    `- Payment mode: ${report.mode ? `${MODE_LABEL[report.mode]} (\`${report.mode}\`)` : 'unknown'}`,
+    `- Ramp stages completed: ${completed.length > 0 ? stageList(completed) : 'none'} of ${stageList(report.levels) || 'none selected'}${notRun}`,
+    `- Overall result: ${report.overall.toUpperCase()}, ${safe}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`,
+    `- Run id: \`${report.runId}\`, generated ${report.generatedAt}`,
+  ];
+}
+
+function keyFindings(report: Report): string[] {
+  const rows =
+    report.findings.length > 0
+      ? report.findings.map((f) => row([f.title, f.severity, f.evidence, f.nextAction]))
+      : [row(['No findings', 'info', 'every measured op under its goals, no correctness anomalies', '—'])];
+  return ['## Key Findings', '', '| Finding | Severity | Evidence | Next action |', '|---|---|---|---|', ...rows];
+}
+
+function scannerCell(s: StageSummary): string {
+  const { scannerCheckMs, scannerConfirmMs } = s.p95;
+  if (scannerCheckMs === null && scannerConfirmMs === null) return '—';
+  return `check ${formatMs(scannerCheckMs)} · confirm ${formatMs(scannerConfirmMs)}`;
+}
+
+/** p50/p95/p99 cell, bold when it misses its goal (strict "<" as in the spec). */
+function quantileCell(value: number, goal: number | undefined): string {
+  return goal !== undefined && value >= goal ? `**${formatMs(value)}**` : formatMs(value);
+}
+
+function operationTable(report: Report): string[] {
+  const rows = report.stages.flatMap((s) =>
+    Object.entries(s.ops).map(([op, stats]) => {
+      const goal = LATENCY_GOALS[op];
+      const n = `${stats.n}${stats.lowN ? ' †' : ''}${stats.censored > 0 ? ` (${stats.censored} timed out)` : ''}`;
+      return row([
+        stageName(s.stage),
+        goal ? `${op} (${goal.label})` : op,
+        n,
+        quantileCell(stats.p50, goal?.p50),
+        quantileCell(stats.p95, goal?.p95),
+        quantileCell(stats.p99, goal?.p99),
+        formatMs(stats.max),
+        goal ? `< ${formatMs(goal.p50)}` : '—',
+        goal ? `< ${formatMs(goal.p95)}` : '—',
+        goal ? `< ${formatMs(goal.p99)}` : '—',
+      ]);
+    }),
+  );
+  return [
+    '### Operation latency',
+    '',
+    `Exact nearest-rank percentiles over every call of the stage. † n < ${LOW_N} (low-n: indicative only). Timed-out calls stay in the`,
+    'percentiles at their timeout (censored). Bold: not under its goal (p99: watch level).',
+    '',
+    '| Stage | Operation | n | p50 | p95 | p99 | max | p50 goal | p95 goal | p99 watch |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
+}
+
+const chartLinks = (charts: readonly ChartRef[], section: ChartSection): string[] =>
+  charts.filter((c) => c.section === section).flatMap((c) => [`![${c.title}](charts/${c.file})`, '']);
+
+function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
+  const rows = report.stages.map((s) =>
+    row([
+      stageName(s.stage),
+      s.workers,
+      s.pass,
+      s.fail,
+      formatMs(s.p95.totalMs),
+      formatMs(s.p95.paymentIntentMs),
+      scannerCell(s),
+      formatMs(s.p95.notificationMs),
+      formatPct(s.fiveXXRate),
+    ]),
+  );
+  const throughput = report.stages.map((s) => `${stageName(s.stage)} ${formatRate(s.flowsPerSec)}/s over ${formatMs(s.wallTimeMs)}`);
+  return [
+    '## Stage Results',
+    '',
+    '| Stage | Workers | Pass | Fail | p95 total | p95 payment intent | p95 scanner | p95 notification | 5xx rate |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    'Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (level × rounds).',
+    `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
+    ...(report.stagesNotRun.length > 0 ? ['', `Stages selected but not run (no worker results): ${stageList(report.stagesNotRun)}.`] : []),
+    '',
+    ...operationTable(report),
+    '',
+    ...chartLinks(charts, 'stages'),
+  ];
+}
+
+function notificationResults(report: Report, charts: readonly ChartRef[]): string[] {
+  const rows = report.stages.flatMap((s) => [
+    ...s.notifications.steps.map((n) =>
+      row([`${stageName(s.stage)} · ${n.step}`, n.expected, n.observed, n.missing, 'n/a', formatMs(n.p95LatencyMs)]),
+    ),
+    row([
+      `**${stageName(s.stage)} · all steps**`,
+      s.notifications.expected,
+      s.notifications.observed,
+      s.notifications.missing,
+      s.notifications.wrongRecipient,
+      formatMs(s.notifications.p95LatencyMs),
+    ]),
+  ]);
+  const duplicates = report.stages.map((s) => `${stageName(s.stage)} ${s.notifications.duplicates}`).join(' · ');
+  return [
+    '## Notification Results',
+    '',
+    '| Step | Expected | Observed | Missing | Wrong recipient | p95 latency |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    'Wrong recipients are counted per flow, not per notification type, so they show on the "all steps" rows.',
+    `Duplicate copies: ${duplicates || 'none measured'}.`,
+    '',
+    ...chartLinks(charts, 'notifications'),
+  ];
+}
+
+function infrastructure(report: Report): string[] {
+  const { rows, unavailableReason } = report.infrastructure;
+  return [
+    '## Infrastructure',
+    '',
+    '| Stage | Backend CPU/mem | Scanner CPU/mem | Mongo | Postgres | Redis | Restarts |',
+    '|---|---|---|---|---|---|---:|',
+    ...rows.map((r) => row([stageName(r.stage), r.backend, r.scanner, r.mongo, r.postgres, r.redis, r.restarts])),
+    ...(unavailableReason ? ['', `Infrastructure sampling data is not available for this run: ${unavailableReason}.`] : []),
+  ];
+}
+
+/** `0`, or `3 (C8 2, C16 1)` naming the stages that contributed. */
+function counter(report: Report, key: keyof StageSummary['correctness']): string {
+  const hit = report.stages.filter((s) => s.correctness[key] > 0);
+  const total = hit.reduce((n, s) => n + s.correctness[key], 0);
+  return hit.length === 0 ? '0' : `${total} (${hit.map((s) => `${stageName(s.stage)} ${s.correctness[key]}`).join(', ')})`;
+}
+
+function paymentCorrectness(report: Report): string[] {
+  return [
+    '## Payment Correctness',
+    '',
+    `- Duplicate credits: ${counter(report, 'duplicateCredits')}`,
+    `- Under/overpayment anomalies: ${counter(report, 'underOverpayments')}`,
+    `- Scanner mismatches: ${counter(report, 'evidenceMismatches')}`,
+    `- Ledger mismatches: ${counter(report, 'ledgerInconsistencies')}`,
+    `- Also: cross-worker leaks ${counter(report, 'crossWorkerLeaks')}; non-buyer confirmation successes ${counter(report, 'nonBuyerConfirmSuccess')}; ` +
+      `double accepts ${counter(report, 'doubleAccepts')}; wrong-recipient notifications ${counter(report, 'wrongRecipient')}`,
+  ];
+}
+
+function bottleneckSection(report: Report): string[] {
+  const b = bottlenecks(report);
+  return [
+    '## Bottlenecks',
+    '',
+    `- API: ${b.api}`,
+    `- Database: ${b.database}`,
+    `- Scanner: ${b.scanner}`,
+    `- Socket/notifications: ${b.notifications}`,
+    `- RPC/chain: ${b.chain}`,
+  ];
+}
+
+function decisions(report: Report): string[] {
+  const safe = report.safeConcurrency;
+  const highest = report.levels[report.levels.length - 1];
+  const limitNote = safe !== null && safe === highest ? '; the ramp did not reach its limit, so higher stages may pass' : '';
+  const target =
+    safe === null
+      ? 'none until C1 passes'
+      : `at most ${plural(safe, 'simultaneous flow')}, the highest stage that passed on this dev stack; confirm on production-like infrastructure first${limitNote}`;
+  const fixes = report.findings.filter((f) => f.severity === 'P0' || f.severity === 'P1').map((f) => `${f.severity} ${f.title}`);
+  return [
+    '## Decisions',
+    '',
+    `- Current safe dev concurrency: ${safe === null ? 'none (no stage passed with every earlier stage passing)' : `${stageName(safe)} (${plural(safe, 'simultaneous worker')})`}`,
+    `- Recommended production target: ${target}`,
+    `- Required fixes before next ramp: ${fixes.length > 0 ? fixes.join('; ') : 'none (no P0/P1 findings)'}`,
+  ];
+}
+
+export function renderMarkdown(report: Report, charts: readonly ChartRef[] = []): string {
+  const date = new Date(report.startedAt ?? report.generatedAt).toISOString().slice(0, 10);
+  return [
+    [`# Performance Profile Report - ${date}`],
+    summary(report),
+    keyFindings(report),
+    stageResults(report, charts),
+    notificationResults(report, charts),
+    infrastructure(report),
+    paymentCorrectness(report),
+    bottleneckSection(report),
+    decisions(report),
+  ]
+    .map((section) => section.join('\n').trimEnd())
+    .join('\n\n')
+    .concat('\n');
+}

@@ -1,0 +1,157 @@
+// The reporter's output: report.json is a Report. Declared once here; the
+// types are derived and the JSON Schema is generated from the same objects.
+import { z } from 'zod';
+import { Correctness, FailureClass, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
+
+/** Latency of one operation (or step) in one stage, ms, exact nearest-rank percentiles. */
+export const LatencyStats = z.object({
+  n: z.number().int().positive(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  /** Timed-out calls, kept in the percentiles at their duration (a lower bound of the true latency). */
+  censored: z.number().int().nonnegative(),
+  /** n < LOW_N: the percentiles are shown but not to be trusted. */
+  lowN: z.boolean(),
+});
+export type LatencyStats = z.infer<typeof LatencyStats>;
+
+export const NotificationStep = z.object({
+  /** The notification type (the spec calls it step). */
+  step: z.string(),
+  expected: z.number().int().nonnegative(),
+  observed: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  p95LatencyMs: z.number().nullable(),
+  /** The first few missing ones as `<workerId> → <recipient role>`. */
+  missingExamples: z.array(z.string()),
+});
+export type NotificationStep = z.infer<typeof NotificationStep>;
+
+export const StageNotifications = NotificationStep.omit({ step: true, missingExamples: true }).extend({
+  /** Per flow in the worker result (correctness.wrongRecipient), so per stage only, not per step. */
+  wrongRecipient: z.number().int().nonnegative(),
+  p50LatencyMs: z.number().nullable(),
+  steps: z.array(NotificationStep),
+});
+export type StageNotifications = z.infer<typeof StageNotifications>;
+
+export const StageGate = z.object({ passed: z.boolean(), reasons: z.array(z.string()) });
+export type StageGate = z.infer<typeof StageGate>;
+
+/** A gate's verdict on a stage, as the gate attaches it (attachment GATE_RESULT_ATTACHMENT, JSON body). */
+export const GateResult = StageGate.extend({ stage: z.number().int().positive() });
+export type GateResult = z.infer<typeof GateResult>;
+export const GATE_RESULT_ATTACHMENT = 'escrow-gate-result';
+
+/** One Infrastructure row of the spec's template; the sampler formats the cells (attachment INFRA_ROW_ATTACHMENT). */
+export const InfraRow = z.object({
+  stage: z.number().int().positive(),
+  backend: z.string(),
+  scanner: z.string(),
+  mongo: z.string(),
+  postgres: z.string(),
+  redis: z.string(),
+  restarts: z.number().int().nonnegative(),
+});
+export type InfraRow = z.infer<typeof InfraRow>;
+export const INFRA_ROW_ATTACHMENT = 'escrow-infra-row';
+
+export const FailureGroup = z.object({
+  /** unclassified: a failed flow whose worker result names no class. */
+  class: z.union([FailureClass, z.literal('unclassified')]),
+  count: z.number().int().positive(),
+  /** A few `<workerId> <step>: <message>` lines. */
+  examples: z.array(z.string()),
+});
+export type FailureGroup = z.infer<typeof FailureGroup>;
+
+/** A test whose worker result is missing or unreadable: it counts against its stage, never silently dropped. */
+export const CollectionError = z.object({
+  stage: z.number().int().positive().nullable(),
+  test: z.string(),
+  message: z.string(),
+});
+export type CollectionError = z.infer<typeof CollectionError>;
+
+const nullableMs = z.number().nullable();
+
+export const StageSummary = z.object({
+  stage: z.number().int().positive(),
+  /** Peak number of flows running at once, measured from flow start/end times. */
+  workers: z.number().int().nonnegative(),
+  flows: z.number().int().nonnegative(),
+  pass: z.number().int().nonnegative(),
+  /** Flows that did not pass, interrupted ones included. */
+  fail: z.number().int().nonnegative(),
+  interrupted: z.number().int().nonnegative(),
+  passed: z.boolean(),
+  wallTimeMs: nullableMs,
+  /** Passed flows / wall time (first flow start to last flow end), per second. */
+  flowsPerSec: z.number().nullable(),
+  /** Per driver op from the calls, plus `notification` (visibility latency of observed notifications). */
+  ops: z.record(z.string(), LatencyStats),
+  /** Step timings (timingsMs) of the flows, nulls left out. */
+  steps: z.record(z.string(), LatencyStats),
+  p95: z.object({
+    totalMs: nullableMs,
+    paymentIntentMs: nullableMs,
+    scannerCheckMs: nullableMs,
+    scannerConfirmMs: nullableMs,
+    notificationMs: nullableMs,
+  }),
+  /** Calls answered 5xx / calls answered with any status; null when no call got a status. */
+  fiveXXRate: z.number().nullable(),
+  notifications: StageNotifications,
+  correctness: Correctness,
+  /** For each non-zero correctness counter: flows involved and the first few as `<workerId> payment <id> — <evidence>`. */
+  correctnessEvidence: z.record(z.string(), z.object({ flows: z.number().int().positive(), examples: z.array(z.string()) })),
+  failures: z.array(FailureGroup),
+  /** null: no gate ran for this stage. */
+  gate: StageGate.nullable(),
+  collectionErrors: z.number().int().nonnegative(),
+});
+export type StageSummary = z.infer<typeof StageSummary>;
+
+export const Severity = z.enum(['P0', 'P1', 'P2', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const Finding = z.object({
+  title: z.string(),
+  severity: Severity,
+  stages: z.array(z.number().int().positive()),
+  evidence: z.string(),
+  nextAction: z.string(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const Versions = WorkerResult.shape.target.shape.versions;
+export type Versions = z.infer<typeof Versions>;
+
+export const Report = z.object({
+  runId: z.string(),
+  mode: PaymentMode.nullable(),
+  target: z.string().nullable(),
+  versions: Versions,
+  /** The target's own commit (from /version). */
+  gitSha: z.string().nullable(),
+  generatedAt: z.string(),
+  /** Epoch ms of the first flow's start; null when no flow ran. */
+  startedAt: z.number().nullable(),
+  /** Stages selected for the run, ascending. */
+  levels: z.array(z.number().int().positive()),
+  stagesNotRun: z.array(z.number().int().positive()),
+  overall: z.enum(['pass', 'fail']),
+  safeConcurrency: z.number().int().positive().nullable(),
+  stopReason: z.string().nullable(),
+  stages: z.array(StageSummary),
+  findings: z.array(Finding),
+  infrastructure: z.object({ rows: z.array(InfraRow), unavailableReason: z.string().nullable() }),
+  collectionErrors: z.array(CollectionError),
+});
+export type Report = z.infer<typeof Report>;
+
+/** JSON Schema of report.json, for consumers outside TypeScript. */
+export const reportJsonSchema = (): unknown => z.toJSONSchema(Report, { io: 'output', unrepresentable: 'any' });

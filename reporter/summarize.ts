@@ -1,0 +1,280 @@
+// Pure aggregation: worker results + run metadata -> Report (report.json).
+// No I/O, no clock: everything time-dependent comes in through RunMeta.
+import { STEP_NAMES, ZERO_CORRECTNESS, type Correctness, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
+import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
+import { keyFindings } from './findings.ts';
+import { EXAMPLES } from './format.ts';
+import type { CollectionError, FailureGroup, InfraRow, NotificationStep, Report, StageGate, StageSummary, Versions } from './schema.ts';
+import { emptySamples, percentileOrNull, statsByKey, type Samples } from './stats.ts';
+
+/** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
+export const NOTIFICATION_OP = 'notification';
+
+const CORRECTNESS_KEYS = Object.keys(ZERO_CORRECTNESS) as (keyof Correctness)[];
+
+export interface RunMeta {
+  runId: string;
+  mode: PaymentMode | null;
+  target: string | null;
+  versions: Versions;
+  gitSha: string | null;
+  /** Stages selected for the run; stages that produced results are added. */
+  levels: readonly number[];
+  /** ISO time the report was made. */
+  generatedAt: string;
+  gates?: Readonly<Record<number, StageGate>>;
+  infrastructure?: readonly InfraRow[];
+  /** Why there are no infrastructure rows; a default is used when absent. */
+  infraUnavailableReason?: string;
+  collectionErrors?: readonly CollectionError[];
+  /** A stop reason the results cannot show (e.g. the ramp runner's); otherwise derived. */
+  stopReason?: string;
+}
+
+const DEFAULT_INFRA_UNAVAILABLE = 'no infrastructure sampler reported rows for these stages';
+
+interface NotificationAcc {
+  expected: number;
+  observed: number;
+  duplicates: number;
+  latencies: number[];
+  missingExamples: string[];
+}
+
+function addSample(into: Map<string, Samples>, key: string, durationMs: number, censored: boolean): void {
+  let samples = into.get(key);
+  if (!samples) into.set(key, (samples = emptySamples()));
+  samples.durations.push(durationMs);
+  if (censored) samples.censored += 1;
+}
+
+/** `<workerId> payment <id> — <evidence>`: what a correctness finding points at. */
+function anomalyExample(flow: WorkerResult): string {
+  return [flow.workerId, flow.paymentId ? `payment ${flow.paymentId}` : '', flow.evidence.length > 0 ? `— ${flow.evidence.join('; ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+function failureExample(flow: WorkerResult): string {
+  const first = flow.errors[0];
+  return first ? `${flow.workerId} ${first.step}: ${first.message}` : `${flow.workerId}: ${flow.status} with no error recorded`;
+}
+
+/** Most flows running at the same instant; a flow ending when another starts does not overlap it. */
+function peakConcurrency(flows: readonly WorkerResult[]): number {
+  const starts = Float64Array.from(flows, (f) => f.startedAt).sort();
+  const ends = Float64Array.from(flows, (f) => f.endedAt).sort();
+  let running = 0;
+  let peak = 0;
+  let ended = 0;
+  for (const start of starts) {
+    for (; ended < ends.length && ends[ended]! <= start; ended += 1) running -= 1;
+    running += 1;
+    peak = Math.max(peak, running);
+  }
+  return peak;
+}
+
+export function summarizeStage(
+  stage: number,
+  flows: readonly WorkerResult[],
+  gate: StageGate | null,
+  collectionErrors: number,
+): StageSummary {
+  const ops = new Map<string, Samples>();
+  const steps = new Map<string, Samples>();
+  const notifications = new Map<string, NotificationAcc>();
+  const failures = new Map<FailureGroup['class'], FailureGroup>();
+  const correctness = { ...ZERO_CORRECTNESS };
+  const correctnessEvidence: StageSummary['correctnessEvidence'] = {};
+  let withStatus = 0;
+  let fiveXX = 0;
+  let pass = 0;
+  let interrupted = 0;
+  let startedAt = Infinity;
+  let endedAt = -Infinity;
+
+  for (const flow of flows) {
+    startedAt = Math.min(startedAt, flow.startedAt);
+    endedAt = Math.max(endedAt, flow.endedAt);
+    for (const call of flow.calls) {
+      addSample(ops, call.op, call.durationMs, call.timedOut);
+      if (call.status === null) continue;
+      withStatus += 1;
+      if (call.status >= 500) fiveXX += 1;
+    }
+    for (const step of STEP_NAMES) {
+      const ms = flow.timingsMs[step];
+      if (ms !== null) addSample(steps, step, ms, false);
+    }
+    for (const n of flow.notifications) {
+      let acc = notifications.get(n.step);
+      if (!acc) notifications.set(n.step, (acc = { expected: 0, observed: 0, duplicates: 0, latencies: [], missingExamples: [] }));
+      acc.expected += 1;
+      acc.duplicates += n.duplicates;
+      if (!n.observed) {
+        if (acc.missingExamples.length < EXAMPLES) acc.missingExamples.push(`${flow.workerId} → ${n.recipient}`);
+        continue;
+      }
+      acc.observed += 1;
+      if (n.latencyMs === null) continue;
+      acc.latencies.push(n.latencyMs);
+      addSample(ops, NOTIFICATION_OP, n.latencyMs, false);
+    }
+    for (const key of CORRECTNESS_KEYS) {
+      const count = flow.correctness[key];
+      if (count === 0) continue;
+      correctness[key] += count;
+      const evidence = (correctnessEvidence[key] ??= { flows: 0, examples: [] });
+      evidence.flows += 1;
+      if (evidence.examples.length < EXAMPLES) evidence.examples.push(anomalyExample(flow));
+    }
+    if (flow.status === 'pass') {
+      pass += 1;
+      continue;
+    }
+    if (flow.status === 'interrupted') interrupted += 1;
+    const cls = flow.classification ?? 'unclassified';
+    const group = failures.get(cls) ?? { class: cls, count: 0, examples: [] };
+    group.count += 1;
+    if (group.examples.length < EXAMPLES) group.examples.push(failureExample(flow));
+    failures.set(cls, group);
+  }
+
+  const opStats = statsByKey(ops);
+  const stepStats = statsByKey(steps);
+  const notificationSteps: NotificationStep[] = [...notifications.keys()].sort().map((step) => {
+    const acc = notifications.get(step)!;
+    const { expected, observed, duplicates, missingExamples } = acc;
+    return {
+      step,
+      expected,
+      observed,
+      missing: expected - observed,
+      duplicates,
+      p95LatencyMs: percentileOrNull(acc.latencies, 95),
+      missingExamples,
+    };
+  });
+  const sum = (field: 'expected' | 'observed' | 'missing' | 'duplicates') => notificationSteps.reduce((total, s) => total + s[field], 0);
+  const wallTimeMs = flows.length > 0 ? endedAt - startedAt : null;
+  const zeroToleranceBroken = STOP_CONDITIONS.zeroTolerance.some((key) => correctness[key] > 0);
+
+  return {
+    stage,
+    workers: peakConcurrency(flows),
+    flows: flows.length,
+    pass,
+    fail: flows.length - pass,
+    interrupted,
+    // A P0 counter fails the stage even if its flow claimed to pass: the spec stops the ramp on it.
+    passed: flows.length > 0 && pass === flows.length && (gate?.passed ?? true) && collectionErrors === 0 && !zeroToleranceBroken,
+    wallTimeMs,
+    flowsPerSec: wallTimeMs ? pass / (wallTimeMs / 1_000) : null,
+    ops: opStats,
+    steps: stepStats,
+    p95: {
+      totalMs: stepStats.total?.p95 ?? null,
+      paymentIntentMs: opStats.createPaymentIntent?.p95 ?? null,
+      scannerCheckMs: opStats.scannerCheck?.p95 ?? null,
+      scannerConfirmMs: stepStats.scannerConfirm?.p95 ?? null,
+      notificationMs: opStats[NOTIFICATION_OP]?.p95 ?? null,
+    },
+    fiveXXRate: withStatus > 0 ? fiveXX / withStatus : null,
+    notifications: {
+      expected: sum('expected'),
+      observed: sum('observed'),
+      missing: sum('missing'),
+      wrongRecipient: correctness.wrongRecipient,
+      duplicates: sum('duplicates'),
+      p50LatencyMs: opStats[NOTIFICATION_OP]?.p50 ?? null,
+      p95LatencyMs: opStats[NOTIFICATION_OP]?.p95 ?? null,
+      steps: notificationSteps,
+    },
+    correctness,
+    correctnessEvidence,
+    failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
+    gate,
+    collectionErrors,
+  };
+}
+
+function stageFailureReason(s: StageSummary): string {
+  const parts: string[] = [];
+  if (s.flows === 0) parts.push('no readable worker results');
+  if (s.fail > 0) parts.push(`${s.fail} of ${s.flows} flows failed (${s.failures.map((f) => `${f.class} ${f.count}`).join(', ')})`);
+  const broken = STOP_CONDITIONS.zeroTolerance.filter((key) => s.correctness[key] > 0);
+  if (broken.length > 0) parts.push(`P0 correctness: ${broken.map((key) => `${key} ${s.correctness[key]}`).join(', ')}`);
+  if (s.gate && !s.gate.passed) parts.push(`gate: ${s.gate.reasons.join('; ')}`);
+  if (s.collectionErrors > 0) parts.push(`${s.collectionErrors} worker results missing or unreadable`);
+  return `${stageName(s.stage)} failed: ${parts.join('; ')}`;
+}
+
+function rampStopReason(firstBreak: number, stageByLevel: ReadonlyMap<number, StageSummary>, stagesNotRun: readonly number[]): string {
+  const stage = stageByLevel.get(firstBreak);
+  const skipped = stagesNotRun.filter((level) => level > firstBreak);
+  return [
+    stage ? stageFailureReason(stage) : `${stageName(firstBreak)} produced no worker results`,
+    ...(skipped.length > 0 ? [`not run: ${skipped.map(stageName).join(', ')}`] : []),
+  ].join('; ');
+}
+
+const ascendingUnique = (levels: Iterable<number>): number[] => [...new Set(levels)].sort((a, b) => a - b);
+
+function groupByStage(results: readonly WorkerResult[]): Map<number, WorkerResult[]> {
+  const byStage = new Map<number, WorkerResult[]>();
+  for (const result of results) {
+    const flows = byStage.get(result.stage);
+    if (flows) flows.push(result);
+    else byStage.set(result.stage, [result]);
+  }
+  return byStage;
+}
+
+export function summarize(results: readonly WorkerResult[], meta: RunMeta): Report {
+  const collectionErrors = [...(meta.collectionErrors ?? [])];
+  const byStage = groupByStage(results);
+  const stageLevels = ascendingUnique([...byStage.keys(), ...collectionErrors.flatMap((e) => (e.stage === null ? [] : [e.stage]))]);
+  const stages = stageLevels.map((level) =>
+    summarizeStage(level, byStage.get(level) ?? [], meta.gates?.[level] ?? null, collectionErrors.filter((e) => e.stage === level).length),
+  );
+  const stageByLevel = new Map(stages.map((s) => [s.stage, s]));
+  const levels = ascendingUnique([...meta.levels, ...stageLevels]);
+  const stagesNotRun = levels.filter((level) => !stageByLevel.has(level));
+
+  // Safe concurrency: the ramp holds only while every stage up to it passed, so the first gap or failure ends it.
+  let safeConcurrency: number | null = null;
+  let firstBreak: number | undefined;
+  for (const level of levels) {
+    if (!stageByLevel.get(level)?.passed) {
+      firstBreak = level;
+      break;
+    }
+    safeConcurrency = level;
+  }
+  const unattributed = collectionErrors.filter((e) => e.stage === null).length;
+  const unattributedReason = unattributed > 0 ? `${unattributed} test results could not be attributed to a stage` : null;
+
+  return {
+    runId: meta.runId,
+    mode: meta.mode,
+    target: meta.target,
+    versions: meta.versions,
+    gitSha: meta.gitSha,
+    generatedAt: meta.generatedAt,
+    startedAt: results.length > 0 ? results.reduce((min, r) => Math.min(min, r.startedAt), Infinity) : null,
+    levels,
+    stagesNotRun,
+    overall: levels.length > 0 && firstBreak === undefined && unattributed === 0 ? 'pass' : 'fail',
+    safeConcurrency,
+    stopReason:
+      meta.stopReason ?? (firstBreak === undefined ? null : rampStopReason(firstBreak, stageByLevel, stagesNotRun)) ?? unattributedReason,
+    stages,
+    findings: keyFindings(stages, collectionErrors),
+    infrastructure: {
+      rows: [...(meta.infrastructure ?? [])].sort((a, b) => a.stage - b.stage),
+      unavailableReason: meta.infrastructure?.length ? null : (meta.infraUnavailableReason ?? DEFAULT_INFRA_UNAVAILABLE),
+    },
+    collectionErrors,
+  };
+}

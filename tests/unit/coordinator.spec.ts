@@ -1,0 +1,185 @@
+// The stage barrier in-process, and the coordinator over loopback HTTP.
+import { expect, test } from '@playwright/test';
+import { StageBarrier, startCoordinator, type BarrierArrival, type Coordinator } from '../../helpers/coordinator.ts';
+
+interface Answer {
+  status: number;
+  body: BarrierArrival & { error?: string };
+}
+
+/** Arrives at the barrier; `answers` counts every respond call, so a second answer would show. */
+function arrive(barrier: StageBarrier, stage: string, parties: number, timeoutMs: number) {
+  const answers: Answer[] = [];
+  const answered = new Promise<Answer>((resolve) =>
+    barrier.arrive(stage, parties, timeoutMs, (status, body) => {
+      answers.push({ status, body: body as Answer['body'] });
+      resolve(answers[0]!);
+    }),
+  );
+  return { answered, answers };
+}
+
+test.describe('StageBarrier', () => {
+  test('releases N parties together, only when the last arrives, with one releaseAt and slots 0..N-1', async () => {
+    const barrier = new StageBarrier(100);
+    const first = [0, 1, 2].map(() => arrive(barrier, 'C4', 4, 5_000));
+    // respond runs synchronously on the last arrival, so nobody has an answer yet.
+    expect(first.map((a) => a.answers.length)).toEqual([0, 0, 0]);
+    const before = Date.now();
+    const last = arrive(barrier, 'C4', 4, 5_000);
+    const after = Date.now();
+    const answers = await Promise.all([...first, last].map((a) => a.answered));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.map((a) => a.body.slot)).toEqual([0, 1, 2, 3]);
+    expect(new Set(answers.map((a) => a.body.generation))).toEqual(new Set([0]));
+    expect(new Set(answers.map((a) => a.body.releaseAt)).size).toBe(1);
+    expect(answers[0]!.body.releaseAt).toBeGreaterThanOrEqual(before + 100);
+    expect(answers[0]!.body.releaseAt).toBeLessThanOrEqual(after + 100);
+  });
+
+  test('the (N+1)th arrival starts generation 1 at slot 0', async () => {
+    const barrier = new StageBarrier(0);
+    const round1 = await Promise.all([arrive(barrier, 'C2', 2, 5_000), arrive(barrier, 'C2', 2, 5_000)].map((a) => a.answered));
+    expect(round1.map((a) => [a.body.generation, a.body.slot])).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    const third = arrive(barrier, 'C2', 2, 5_000);
+    expect(third.answers).toEqual([]);
+    const round2 = await Promise.all([third, arrive(barrier, 'C2', 2, 5_000)].map((a) => a.answered));
+    expect(round2.map((a) => [a.status, a.body.generation, a.body.slot])).toEqual([
+      [200, 1, 0],
+      [200, 1, 1],
+    ]);
+  });
+
+  test('counts each stage on its own', async () => {
+    const barrier = new StageBarrier(0);
+    const c2 = arrive(barrier, 'C2', 2, 5_000);
+    const c1 = await arrive(barrier, 'C1', 1, 5_000).answered;
+    expect(c1.body).toMatchObject({ slot: 0, generation: 0 });
+    expect(c2.answers).toEqual([]);
+    expect((await Promise.all([c2, arrive(barrier, 'C2', 2, 5_000)].map((a) => a.answered))).map((a) => a.body.slot)).toEqual([0, 1]);
+  });
+
+  test('waiters fail after timeoutMs with how many of N flows arrived when a party is missing', async () => {
+    const barrier = new StageBarrier();
+    const started = performance.now();
+    const answers = await Promise.all([arrive(barrier, 'C3', 3, 50), arrive(barrier, 'C3', 3, 50)].map((a) => a.answered));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    for (const answer of answers) {
+      expect(answer).toEqual({ status: 408, body: { error: 'barrier C3 round 1: 2 of 3 flows arrived within 50 ms' } });
+    }
+  });
+
+  test('a released waiter is answered once: its timeout no longer fires', async () => {
+    const barrier = new StageBarrier(0);
+    const released = [arrive(barrier, 'C2', 2, 60), arrive(barrier, 'C2', 2, 60)];
+    await Promise.all(released.map((a) => a.answered));
+    // Arrived later with the same timeout: once it has timed out, the released ones' timers are past too.
+    const late = await arrive(barrier, 'C2', 2, 60).answered;
+    expect(late).toEqual({ status: 408, body: { error: 'barrier C2 round 2: 1 of 2 flows arrived within 60 ms' } });
+    expect(released.map((a) => a.answers.map((x) => x.status))).toEqual([[200], [200]]);
+  });
+});
+
+test.describe('coordinator over HTTP', () => {
+  let coordinator: Coordinator | undefined;
+  test.afterEach(async () => {
+    await coordinator?.close();
+    coordinator = undefined;
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${coordinator!.url}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  test('listens on loopback and gives 4 concurrent barrier calls one releaseAt and slots 0..3', async () => {
+    coordinator = await startCoordinator();
+    expect(coordinator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => post('/barrier', { stage: 'C4', parties: 4, timeoutMs: 10_000 })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.map((a) => a.body.slot).sort()).toEqual([0, 1, 2, 3]);
+    expect(new Set(answers.map((a) => a.body.releaseAt)).size).toBe(1);
+    expect(answers[0]!.body.releaseAt).toEqual(expect.any(Number));
+  });
+
+  test('a barrier call whose party never comes is answered 408 with the count', async () => {
+    coordinator = await startCoordinator();
+    expect(await post('/barrier', { stage: 'C2', parties: 2, timeoutMs: 50 })).toEqual({
+      status: 408,
+      body: { error: 'barrier C2 round 1: 1 of 2 flows arrived within 50 ms' },
+    });
+  });
+
+  test('barrier bodies without a string stage, an integer parties >= 1 or an integer timeoutMs are answered 400 naming the fields', async () => {
+    coordinator = await startCoordinator();
+    const bad = [
+      {},
+      { parties: 2, timeoutMs: 1_000 },
+      { stage: 4, parties: 2, timeoutMs: 1_000 },
+      { stage: 'C2', parties: 0, timeoutMs: 1_000 },
+      { stage: 'C2', parties: 1.5, timeoutMs: 1_000 },
+      { stage: 'C2', parties: '2', timeoutMs: 1_000 },
+      { stage: 'C2', parties: 2 },
+      { stage: 'C2', parties: 2, timeoutMs: '1000' },
+    ];
+    for (const body of bad) {
+      expect(await post('/barrier', body), JSON.stringify(body)).toEqual({
+        status: 400,
+        body: { error: 'barrier needs { stage: string, parties: integer >= 1, timeoutMs: integer }' },
+      });
+    }
+  });
+
+  test('/fund answers 409 when the run has no funder', async () => {
+    coordinator = await startCoordinator();
+    expect(await post('/fund', { address: `0x${'1'.repeat(40)}` })).toEqual({
+      status: 409,
+      body: { error: 'funding is available in live mode only' },
+    });
+  });
+
+  test('/fund passes the address to the funder and answers its tx hashes; no address is a 400', async () => {
+    const funded: string[] = [];
+    coordinator = await startCoordinator({
+      fund: async (address) => {
+        funded.push(address);
+        return { txHashes: [`0x${'a'.repeat(64)}`] };
+      },
+    });
+    const address = `0x${'2'.repeat(40)}`;
+    expect(await post('/fund', { address })).toEqual({ status: 200, body: { txHashes: [`0x${'a'.repeat(64)}`] } });
+    expect(await post('/fund', {})).toEqual({ status: 400, body: { error: 'fund needs { address }' } });
+    expect(funded).toEqual([address]);
+  });
+
+  test("a funder's failure is answered 500 with its message", async () => {
+    coordinator = await startCoordinator({ fund: () => Promise.reject(new Error('insufficient funds for gas')) });
+    expect(await post('/fund', { address: `0x${'3'.repeat(40)}` })).toEqual({ status: 500, body: { error: 'insufficient funds for gas' } });
+  });
+
+  test('an unknown route is answered 404 naming the method and path', async () => {
+    coordinator = await startCoordinator();
+    expect(await post('/barrier/extra', {})).toEqual({ status: 404, body: { error: 'POST /barrier/extra is not a coordinator route' } });
+  });
+
+  test('close() ends a waiting barrier call and refuses new connections', async () => {
+    const closing = await startCoordinator();
+    coordinator = closing;
+    const waiting = post('/barrier', { stage: 'C2', parties: 2, timeoutMs: 2_000 });
+    // Read by the server yet or not, the waiting call must end rather than hang once the coordinator closes.
+    expect((await post('/barrier', { stage: 'C1', parties: 1, timeoutMs: 2_000 })).status).toBe(200);
+    await closing.close();
+    coordinator = undefined;
+    await expect(waiting).rejects.toThrow();
+    await expect(fetch(`${closing.url}/barrier`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
+      cause: { code: 'ECONNREFUSED' },
+    });
+  });
+});
