@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'test-results/', 'playwright-report/', 'blob-report/', 'allure-results/', 'allure-report/', 'bench/results/', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'reports/',
+      'test-results/',
+      'playwright-report/',
+      'blob-report/',
+      'allure-results/',
+      'allure-report/',
+      'bench/results/',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

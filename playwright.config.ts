@@ -2,7 +2,6 @@
 // many workers as its concurrency level and as many flows as level x ROUNDS.
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { parseEnv } from './helpers/config.ts';
 import { selectedProjects } from './helpers/selection.ts';
@@ -58,7 +57,7 @@ export default defineConfig({
   retries: 0,
   globalSetup: './helpers/global-setup.ts',
   metadata: { runId, mode: cfg.mode, target: cfg.BASE_URL ?? 'sandbox', levels },
-  reporter: [['list'], ['html', { open: 'never' }], ['blob'], ...(existsSync('./reporter/profile-reporter.ts') ? [['./reporter/profile-reporter.ts'] as [string]] : [])],
+  reporter: [['list'], ['html', { open: 'never' }], ['blob'], ['./reporter/profile-reporter.ts']],
   use: { trace: 'off' },
   webServer: cfg.sandbox
     ? {

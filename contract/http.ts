@@ -29,7 +29,11 @@ export const REQUEST_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]
 };
 
 export const Credentials = z.object({
-  username: z.string().min(3).max(120).regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : - only'),
+  username: z
+    .string()
+    .min(3)
+    .max(120)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : - only'),
   password: z.string().min(8).max(200),
 });
 export const RegisterBody = Credentials.extend({ role: Role });

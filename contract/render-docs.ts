@@ -6,14 +6,31 @@ import { REQUEST_TRANSITIONS } from './http.ts';
 import { ROUTES } from './routes.ts';
 
 const schemaBlock = (title: string, schema: z.ZodType) =>
-  [`<details><summary>${title}</summary>`, '', '```json', JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2), '```', '', '</details>'].join('\n');
+  [
+    `<details><summary>${title}</summary>`,
+    '',
+    '```json',
+    JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }), null, 2),
+    '```',
+    '',
+    '</details>',
+  ].join('\n');
 
 const PROBE_TABLES: [string, string][] = [
   ['purchase_requests', 'id, buyer_id, status, selected_offer_id: the state machine below'],
   ['offers', 'id, request_id, seller_id, price, status; unique index: one `accepted` offer per request'],
-  ['payments', 'id, request_id, chain_id, token_address, destination (unique), amount, status, evidence (jsonb); one live payment per request'],
-  ['deposits', 'every transfer seen at a destination: tx_hash, log_index (unique per chain), amount, token_address, source (`chain`|`fixture`)'],
-  ['ledger_journals', 'payment_id, kind (`escrow_credit`|`escrow_release`), idempotency_key (unique): one credit and one release per payment'],
+  [
+    'payments',
+    'id, request_id, chain_id, token_address, destination (unique), amount, status, evidence (jsonb); one live payment per request',
+  ],
+  [
+    'deposits',
+    'every transfer seen at a destination: tx_hash, log_index (unique per chain), amount, token_address, source (`chain`|`fixture`)',
+  ],
+  [
+    'ledger_journals',
+    'payment_id, kind (`escrow_credit`|`escrow_release`), idempotency_key (unique): one credit and one release per payment',
+  ],
   ['ledger_postings', 'journal_id, account, signed amount: each journal sums to zero'],
   ['notifications', 'recipient_id, type, request_id, offer_id, payment_id, created_at, emitted_at (outbox claim time)'],
 ];
@@ -33,7 +50,10 @@ export function renderContractDoc(): string {
     '| Method | Path | Who | What | Statuses |',
     '|---|---|---|---|---|',
     ...ROUTES.map(
-      (r) => `| ${r.method} | \`${r.path}\` | ${r.auth} | ${r.summary} | ${Object.entries(r.statuses).map(([s, why]) => `${s} ${why}`).join('; ')} |`,
+      (r) =>
+        `| ${r.method} | \`${r.path}\` | ${r.auth} | ${r.summary} | ${Object.entries(r.statuses)
+          .map(([s, why]) => `${s} ${why}`)
+          .join('; ')} |`,
     ),
     '',
     'Every 4xx/5xx body is `{ "error": string, "message": string, "field"?: string }`. A validation message names the field,',

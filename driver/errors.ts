@@ -2,14 +2,20 @@
 
 export class TargetUnreachableError extends Error {
   override readonly name = 'TargetUnreachableError';
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     super(`cannot reach ${url}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
 
 export class TargetTimeoutError extends Error {
   override readonly name = 'TargetTimeoutError';
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${url} did not answer within ${timeoutMs} ms (outcome unknown)`);
   }
 }
@@ -17,7 +23,10 @@ export class TargetTimeoutError extends Error {
 /** The target answered 2xx with a body that does not match the contract. */
 export class ContractViolationError extends Error {
   override readonly name = 'ContractViolationError';
-  constructor(readonly op: string, readonly detail: string) {
+  constructor(
+    readonly op: string,
+    readonly detail: string,
+  ) {
     super(`${op}: response does not match the contract: ${detail}`);
   }
 }

@@ -64,7 +64,16 @@ export class HttpEscrowDriver implements EscrowDriver {
     const t0 = performance.now();
     const url = new URL(spec.path, this.baseUrl);
     const record = (status: number | null, outcome: Outcome, extra: Partial<CallRecord> = {}): CallRecord => {
-      const rec: CallRecord = { op: spec.op, method: spec.method, path: spec.path, status, outcome, startedAt, durationMs: performance.now() - t0, ...extra };
+      const rec: CallRecord = {
+        op: spec.op,
+        method: spec.method,
+        path: spec.path,
+        status,
+        outcome,
+        startedAt,
+        durationMs: performance.now() - t0,
+        ...extra,
+      };
       if (this.options.keepBodies && spec.body !== undefined) rec.requestBody = redact(spec.body);
       this.options.onCall?.(rec);
       return rec;
@@ -90,7 +99,9 @@ export class HttpEscrowDriver implements EscrowDriver {
       const e = err as Error & { code?: string };
       const timedOut = e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
       record(null, 'info', { error: timedOut ? `timeout after ${this.timeoutMs} ms` : e.message });
-      throw timedOut ? new TargetTimeoutError(`${spec.method} ${url.pathname}`, this.timeoutMs) : new TargetUnreachableError(url.origin, err);
+      throw timedOut
+        ? new TargetTimeoutError(`${spec.method} ${url.pathname}`, this.timeoutMs)
+        : new TargetUnreachableError(url.origin, err);
     }
     let json: unknown;
     try {
@@ -110,7 +121,9 @@ export class HttpEscrowDriver implements EscrowDriver {
       return { status, ok: true, data: parsed.data, record: record(status, 'ok', { responseBody }) };
     }
     const error = ApiError.safeParse(json);
-    const apiError = error.success ? error.data : { error: `http_${status}`, message: typeof json === 'string' ? json.slice(0, 200) : `HTTP ${status}` };
+    const apiError = error.success
+      ? error.data
+      : { error: `http_${status}`, message: typeof json === 'string' ? json.slice(0, 200) : `HTTP ${status}` };
     return { status, ok: false, error: apiError, record: record(status, 'fail', { error: `${status} ${apiError.message}`, responseBody }) };
   }
 
@@ -133,13 +146,34 @@ export class HttpEscrowDriver implements EscrowDriver {
     return this.call({ op: 'createOffer', method: 'POST', path: `/requests/${requestId}/offers`, schema: Offer, token, body: { price } });
   }
   acceptOffer(token: string, requestId: string, offerId: string) {
-    return this.call({ op: 'acceptOffer', method: 'POST', path: `/requests/${requestId}/accept`, schema: PurchaseRequest, token, body: { offerId } });
+    return this.call({
+      op: 'acceptOffer',
+      method: 'POST',
+      path: `/requests/${requestId}/accept`,
+      schema: PurchaseRequest,
+      token,
+      body: { offerId },
+    });
   }
   createPaymentIntent(token: string, requestId: string) {
-    return this.call({ op: 'createPaymentIntent', method: 'POST', path: `/requests/${requestId}/payment-intents`, schema: Payment, token, body: {} });
+    return this.call({
+      op: 'createPaymentIntent',
+      method: 'POST',
+      path: `/requests/${requestId}/payment-intents`,
+      schema: Payment,
+      token,
+      body: {},
+    });
   }
   setStatus(token: string, requestId: string, status: 'payment' | 'paid') {
-    return this.call({ op: 'setStatus', method: 'POST', path: `/requests/${requestId}/status`, schema: PurchaseRequest, token, body: { status } });
+    return this.call({
+      op: 'setStatus',
+      method: 'POST',
+      path: `/requests/${requestId}/status`,
+      schema: PurchaseRequest,
+      token,
+      body: { status },
+    });
   }
   checkPayment(token: string, paymentId: string) {
     return this.call({ op: 'scannerCheck', method: 'POST', path: `/payments/${paymentId}/check`, schema: Payment, token });
@@ -151,17 +185,44 @@ export class HttpEscrowDriver implements EscrowDriver {
     return this.call({ op: 'paymentLedger', method: 'GET', path: `/payments/${paymentId}/ledger`, schema: PaymentLedger, token });
   }
   fixtureDeposit(token: string, paymentId: string, amount?: string) {
-    return this.call({ op: 'fixtureDeposit', method: 'POST', path: '/test/deposits', schema: Payment, token, body: { paymentId, ...(amount ? { amount } : {}) } });
+    return this.call({
+      op: 'fixtureDeposit',
+      method: 'POST',
+      path: '/test/deposits',
+      schema: Payment,
+      token,
+      body: { paymentId, ...(amount ? { amount } : {}) },
+    });
   }
   deliver(token: string, requestId: string, note = 'delivered') {
-    return this.call({ op: 'sellerDelivery', method: 'POST', path: `/requests/${requestId}/delivery`, schema: PurchaseRequest, token, body: { note } });
+    return this.call({
+      op: 'sellerDelivery',
+      method: 'POST',
+      path: `/requests/${requestId}/delivery`,
+      schema: PurchaseRequest,
+      token,
+      body: { note },
+    });
   }
   confirmDelivery(token: string, requestId: string) {
-    return this.call({ op: 'buyerConfirmDelivery', method: 'POST', path: `/requests/${requestId}/confirm`, schema: PurchaseRequest, token, body: {} });
+    return this.call({
+      op: 'buyerConfirmDelivery',
+      method: 'POST',
+      path: `/requests/${requestId}/confirm`,
+      schema: PurchaseRequest,
+      token,
+      body: {},
+    });
   }
   listNotifications(token: string, query: { requestId?: string; type?: string } = {}) {
     const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-    return this.call({ op: 'listNotifications', method: 'GET', path: `/notifications${qs ? `?${qs}` : ''}`, schema: NotificationList, token });
+    return this.call({
+      op: 'listNotifications',
+      method: 'GET',
+      path: `/notifications${qs ? `?${qs}` : ''}`,
+      schema: NotificationList,
+      token,
+    });
   }
   chain() {
     return this.call({ op: 'chain', method: 'GET', path: '/chain', schema: ChainInfo });

@@ -50,7 +50,8 @@ async function confirmByScanner(ctx: PaymentContext, payment: Payment): Promise<
 
 /** An underpayment must not confirm: pay half, let it reach the required confirmations, check. */
 function underpaymentProbe(ctx: PaymentContext, payment: Payment, status: string): void {
-  if (status !== 'pending') ctx.recorder.count('underOverpayments', `payment ${payment.id} was ${status} after half of ${payment.amount} arrived`);
+  if (status !== 'pending')
+    ctx.recorder.count('underOverpayments', `payment ${payment.id} was ${status} after half of ${payment.amount} arrived`);
 }
 
 async function payLive(ctx: PaymentContext): Promise<number> {
@@ -65,7 +66,9 @@ async function payLive(ctx: PaymentContext): Promise<number> {
   const half = BigInt(payment.amount) / 2n;
   await ctx.step('underpaymentProbe', async () => {
     const { block } = await transfer(half);
-    await expect.poll(() => wallet.provider!.getBlockNumber(), { timeout: 60_000, message: 'confirmations accrue' }).toBeGreaterThanOrEqual(block + payment.requiredConfirmations - 1);
+    await expect
+      .poll(() => wallet.provider!.getBlockNumber(), { timeout: 60_000, message: 'confirmations accrue' })
+      .toBeGreaterThanOrEqual(block + payment.requiredConfirmations - 1);
     underpaymentProbe(ctx, payment, ok(await ctx.api.checkPayment(ctx.buyer.token, payment.id)).status);
   });
   const triggeredAt = now();
@@ -85,9 +88,12 @@ async function payFixture(ctx: PaymentContext): Promise<number> {
     underpaymentProbe(ctx, payment, ok(await ctx.api.fixtureDeposit(ctx.buyer.token, payment.id, half.toString())).status);
   });
   const triggeredAt = now();
-  const confirmed = await ctx.step('scannerConfirm', async () => ok(await ctx.api.fixtureDeposit(ctx.buyer.token, payment.id, (BigInt(payment.amount) - half).toString())));
+  const confirmed = await ctx.step('scannerConfirm', async () =>
+    ok(await ctx.api.fixtureDeposit(ctx.buyer.token, payment.id, (BigInt(payment.amount) - half).toString())),
+  );
   ctx.recorder.ids.txHash = confirmed.evidence?.txHash ?? null;
-  if (confirmed.status !== 'confirmed') ctx.recorder.count('evidenceMismatches', `payment ${payment.id} is ${confirmed.status} after full fixture deposit`);
+  if (confirmed.status !== 'confirmed')
+    ctx.recorder.count('evidenceMismatches', `payment ${payment.id} is ${confirmed.status} after full fixture deposit`);
   return triggeredAt;
 }
 

@@ -20,17 +20,24 @@ export async function verifyEvidence(recorder: FlowRecorder, provider: Provider,
   if (!receipt) return mismatch(`evidence tx ${e.txHash} is not on chain ${chainId}`);
   const log = receipt.logs.find((l) => l.index === e.logIndex);
   if (!log || log.topics[0] !== TRANSFER) return mismatch(`tx ${e.txHash} has no Transfer log at index ${e.logIndex}`);
-  if (getAddress(log.address) !== getAddress(payment.tokenAddress)) return mismatch(`transfer of token ${log.address}, expected ${payment.tokenAddress}`);
+  if (getAddress(log.address) !== getAddress(payment.tokenAddress))
+    return mismatch(`transfer of token ${log.address}, expected ${payment.tokenAddress}`);
   const to = getAddress(`0x${log.topics[2]!.slice(-40)}`);
   if (to !== getAddress(payment.destination)) return mismatch(`transfer to ${to}, expected ${payment.destination}`);
-  if (BigInt(e.amountReceived) < BigInt(payment.amount)) recorder.count('underOverpayments', `payment ${payment.id}: confirmed with ${e.amountReceived} of ${payment.amount}`);
+  if (BigInt(e.amountReceived) < BigInt(payment.amount))
+    recorder.count('underOverpayments', `payment ${payment.id}: confirmed with ${e.amountReceived} of ${payment.amount}`);
 }
 
 /** Exactly one escrow credit and at most one release; every journal sums to zero; release equals credit. */
 export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver, buyer: Actor, paymentId: string): Promise<void> {
   const { journals } = ok(await api.paymentLedger(buyer.token, paymentId));
   const credits = journals.filter((j) => j.kind === 'escrow_credit');
-  if (credits.length > 1) recorder.count('duplicateCredits', `payment ${paymentId} credited ${credits.length} times (journals ${credits.map((j) => j.id).join(', ')})`, credits.length - 1);
+  if (credits.length > 1)
+    recorder.count(
+      'duplicateCredits',
+      `payment ${paymentId} credited ${credits.length} times (journals ${credits.map((j) => j.id).join(', ')})`,
+      credits.length - 1,
+    );
   if (credits.length === 0) recorder.count('ledgerInconsistencies', `payment ${paymentId} is confirmed but has no escrow credit`);
   for (const j of journals) {
     const sum = j.postings.reduce((s, p) => s + BigInt(p.amount), 0n);
@@ -39,23 +46,41 @@ export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver,
   const escrowIn = credits[0]?.postings.find((p) => p.account.startsWith('escrow:'))?.amount;
   for (const release of journals.filter((j) => j.kind === 'escrow_release')) {
     const out = release.postings.find((p) => p.account.startsWith('escrow:'))?.amount;
-    if (escrowIn && out && BigInt(out) !== -BigInt(escrowIn)) recorder.count('ledgerInconsistencies', `payment ${paymentId} released ${out} of ${escrowIn}`);
+    if (escrowIn && out && BigInt(out) !== -BigInt(escrowIn))
+      recorder.count('ledgerInconsistencies', `payment ${paymentId} released ${out} of ${escrowIn}`);
   }
 }
 
 /** Each actor's request list holds exactly the requests it may see (this flow's, or none for an outsider). */
-export async function checkIsolation(recorder: FlowRecorder, api: HttpEscrowDriver, views: { actor: Actor; allowed: string[] }[]): Promise<void> {
+export async function checkIsolation(
+  recorder: FlowRecorder,
+  api: HttpEscrowDriver,
+  views: { actor: Actor; allowed: string[] }[],
+): Promise<void> {
   await Promise.all(
     views.map(async ({ actor, allowed }) => {
       const { requests } = ok(await api.listRequests(actor.token));
       const foreign = requests.filter((r) => !allowed.includes(r.id));
-      if (foreign.length) recorder.count('crossWorkerLeaks', `${actor.label} ${actor.id} sees ${foreign.length} request(s) not its own: ${foreign.slice(0, 3).map((r) => r.id).join(', ')}`, foreign.length);
+      if (foreign.length)
+        recorder.count(
+          'crossWorkerLeaks',
+          `${actor.label} ${actor.id} sees ${foreign.length} request(s) not its own: ${foreign
+            .slice(0, 3)
+            .map((r) => r.id)
+            .join(', ')}`,
+          foreign.length,
+        );
     }),
   );
 }
 
 /** Anyone but the buyer (a seller, another buyer) must be refused when confirming delivery. */
-export async function probeNonBuyerConfirm(recorder: FlowRecorder, api: HttpEscrowDriver, others: Actor[], requestId: string): Promise<void> {
+export async function probeNonBuyerConfirm(
+  recorder: FlowRecorder,
+  api: HttpEscrowDriver,
+  others: Actor[],
+  requestId: string,
+): Promise<void> {
   for (const other of others) {
     const res = await api.confirmDelivery(other.token, requestId);
     // A probe, not the spec's buyer-confirmation operation: keep it out of that op's latency samples.

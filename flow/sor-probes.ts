@@ -24,12 +24,18 @@ export function loadQueries(file: URL | string): Record<string, string> {
     else if (name && !line.startsWith('--')) queries[name] = `${queries[name] ?? ''}${line}\n`;
   }
   for (const required of ['credits', 'unbalanced', 'foreignRecipients']) {
-    if (!queries[required]?.trim()) throw new Error(`${String(file)}: query "${required}" is missing (sections start with "-- name: ${required}")`);
+    if (!queries[required]?.trim())
+      throw new Error(`${String(file)}: query "${required}" is missing (sections start with "-- name: ${required}")`);
   }
   return queries;
 }
 
-export async function postgresProbe(recorder: FlowRecorder, pgUrl: string | undefined, subject: ProbeSubject, sqlFile?: string): Promise<ProbeResult> {
+export async function postgresProbe(
+  recorder: FlowRecorder,
+  pgUrl: string | undefined,
+  subject: ProbeSubject,
+  sqlFile?: string,
+): Promise<ProbeResult> {
   if (!pgUrl) return { name: 'postgres', status: 'not-run', detail: 'PG_URL is not set' };
   const queries = loadQueries(sqlFile ?? DEFAULT_SQL);
   const { default: pg } = await import('pg');
@@ -39,23 +45,38 @@ export async function postgresProbe(recorder: FlowRecorder, pgUrl: string | unde
     const before = recorder.evidence.length;
     if (subject.paymentId) {
       const credits = (await client.query<{ n: number }>(queries.credits!, [subject.paymentId])).rows[0]?.n ?? 0;
-      if (credits > 1) recorder.count('duplicateCredits', `postgres: payment ${subject.paymentId} has ${credits} escrow credits`, credits - 1);
+      if (credits > 1)
+        recorder.count('duplicateCredits', `postgres: payment ${subject.paymentId} has ${credits} escrow credits`, credits - 1);
       for (const row of (await client.query<{ journal: string; sum: string }>(queries.unbalanced!, [subject.paymentId])).rows) {
         recorder.count('ledgerInconsistencies', `postgres: payment ${subject.paymentId} journal ${row.journal} sums to ${row.sum}`);
       }
     }
-    for (const row of (await client.query<{ id: string; recipient: string; type: string }>(queries.foreignRecipients!, [subject.requestId, subject.userIds])).rows) {
-      recorder.count('wrongRecipient', `postgres: ${row.type} ${row.id} about request ${subject.requestId} is addressed to ${row.recipient}, not a user of this flow`);
+    for (const row of (
+      await client.query<{ id: string; recipient: string; type: string }>(queries.foreignRecipients!, [subject.requestId, subject.userIds])
+    ).rows) {
+      recorder.count(
+        'wrongRecipient',
+        `postgres: ${row.type} ${row.id} about request ${subject.requestId} is addressed to ${row.recipient}, not a user of this flow`,
+      );
     }
     const found = recorder.evidence.length - before;
-    return { name: 'postgres', status: found ? 'fail' : 'pass', detail: found ? `${found} violation(s)` : 'credits, ledger and notification recipients agree' };
+    return {
+      name: 'postgres',
+      status: found ? 'fail' : 'pass',
+      detail: found ? `${found} violation(s)` : 'credits, ledger and notification recipients agree',
+    };
   } finally {
     await client.end();
   }
 }
 
 /** The user's stack keeps notifications in MongoDB: the same recipient check there. */
-export async function mongoProbe(recorder: FlowRecorder, mongoUrl: string | undefined, subject: ProbeSubject, collection = 'notifications'): Promise<ProbeResult> {
+export async function mongoProbe(
+  recorder: FlowRecorder,
+  mongoUrl: string | undefined,
+  subject: ProbeSubject,
+  collection = 'notifications',
+): Promise<ProbeResult> {
   if (!mongoUrl) return { name: 'mongodb', status: 'not-run', detail: 'MONGO_URL is not set' };
   const { MongoClient } = await import('mongodb');
   const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
@@ -66,7 +87,8 @@ export async function mongoProbe(recorder: FlowRecorder, mongoUrl: string | unde
       .collection(collection)
       .find({ requestId: subject.requestId, recipientId: { $nin: subject.userIds } }, { projection: { _id: 1, recipientId: 1, type: 1 } })
       .toArray();
-    for (const doc of foreign) recorder.count('wrongRecipient', `mongodb: ${String(doc.type)} ${String(doc._id)} is addressed to ${String(doc.recipientId)}`);
+    for (const doc of foreign)
+      recorder.count('wrongRecipient', `mongodb: ${String(doc.type)} ${String(doc._id)} is addressed to ${String(doc.recipientId)}`);
     return { name: 'mongodb', status: foreign.length ? 'fail' : 'pass', detail: `${foreign.length} foreign recipient(s) in ${collection}` };
   } finally {
     await client.close();

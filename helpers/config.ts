@@ -18,13 +18,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol.replace(':', ''));
-      } catch {
-        return false;
-      }
-    }, `must be a ${protocols.join(' or ')} URL`);
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol.replace(':', ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.join(' or ')} URL`,
+    );
 
 const LEVELS_MAX = 1024;
 const levels = z
@@ -55,7 +58,10 @@ const duration = z
   })
   .refine((ms) => ms >= 1_000 && ms <= 24 * 3_600_000, 'must be between 1s and 24h');
 
-const hexKey = z.string().trim().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key');
+const hexKey = z
+  .string()
+  .trim()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key');
 
 export const EnvSchema = z.object({
   BASE_URL: url(['http', 'https']).optional(),
@@ -65,10 +71,18 @@ export const EnvSchema = z.object({
   STAGE_DURATION: duration.optional(),
   SELLERS_PER_WORKER: int(2, 20).default(3),
   DEVICES_PER_USER: int(1, 10).default(1),
-  RUN_ID: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)').optional(),
+  RUN_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)')
+    .optional(),
   RPC_URL: url(['http', 'https', 'ws', 'wss']).optional(),
   CHAIN_ID: int(1, 2 ** 31 - 1).optional(),
-  TOKEN_ADDRESS: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address').optional(),
+  TOKEN_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address')
+    .optional(),
   FUNDER_PRIVATE_KEY: hexKey.optional(),
   PG_URL: url(['postgres', 'postgresql']).optional(),
   MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),

@@ -141,7 +141,11 @@ export class FlowRecorder {
     const used = new Set<Received>();
     this.notificationResults = this.expected.map((e) => {
       const mine = (received.get(e.recipientUserId) ?? []).filter(
-        (r) => r.notification.type === e.type && r.notification.recipientId === e.recipientUserId && r.notification.requestId === requestId && (!e.offerId || r.notification.offerId === e.offerId),
+        (r) =>
+          r.notification.type === e.type &&
+          r.notification.recipientId === e.recipientUserId &&
+          r.notification.requestId === requestId &&
+          (!e.offerId || r.notification.offerId === e.offerId),
       );
       mine.forEach((r) => used.add(r));
       const devices = new Set(mine.map((r) => r.device)).size;
@@ -160,7 +164,8 @@ export class FlowRecorder {
       for (const r of list) {
         if (used.has(r)) continue;
         const n = r.notification;
-        if (n.requestId !== requestId) this.count('crossWorkerLeaks', `${roleOf(userId)} ${userId} received ${n.type} ${n.id} of request ${n.requestId}`);
+        if (n.requestId !== requestId)
+          this.count('crossWorkerLeaks', `${roleOf(userId)} ${userId} received ${n.type} ${n.id} of request ${n.requestId}`);
         // Addressed to someone else, or of a type this user never gets: it reached the wrong inbox.
         else if (n.recipientId !== userId || !this.expected.some((e) => e.type === n.type && e.recipientUserId === userId)) {
           this.count('wrongRecipient', `${n.type} ${n.id} reached ${roleOf(userId)} ${userId}`);

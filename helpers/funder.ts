@@ -1,7 +1,16 @@
 // Live mode: the run's funder gives each flow's buyer wallet gas and tUSDT.
 // Runs in the runner process only (the key never reaches a worker); one
 // NonceManager serialises the funder's nonces across concurrent requests.
-import { Contract, JsonRpcProvider, NonceManager, Wallet, formatEther, formatUnits, parseEther, type ContractTransactionResponse } from 'ethers';
+import {
+  Contract,
+  JsonRpcProvider,
+  NonceManager,
+  Wallet,
+  formatEther,
+  formatUnits,
+  parseEther,
+  type ContractTransactionResponse,
+} from 'ethers';
 import { ConfigError } from './config.ts';
 import { refuseMainnet } from './safety.ts';
 
@@ -20,7 +29,13 @@ export interface Funder {
   close: () => void;
 }
 
-export async function createFunder(opts: { rpcUrl: string; chainId: number; tokenAddress: string; privateKey: string; flows: number }): Promise<Funder> {
+export async function createFunder(opts: {
+  rpcUrl: string;
+  chainId: number;
+  tokenAddress: string;
+  privateKey: string;
+  flows: number;
+}): Promise<Funder> {
   const provider = new JsonRpcProvider(opts.rpcUrl, opts.chainId, { staticNetwork: true });
   // Trust the node, not the configuration: a mainnet RPC behind a testnet CHAIN_ID must still be refused.
   const actual = Number(await provider.send('eth_chainId', []));
@@ -30,7 +45,10 @@ export async function createFunder(opts: { rpcUrl: string; chainId: number; toke
   const token = new Contract(opts.tokenAddress, ERC20, provider);
   const decimals = Number(await token.getFunction('decimals')());
   const perFlowTokens = FLOW_TOKENS * 10n ** BigInt(decimals);
-  const [gas, tokens] = await Promise.all([provider.getBalance(wallet.address), token.getFunction('balanceOf')(wallet.address) as Promise<bigint>]);
+  const [gas, tokens] = await Promise.all([
+    provider.getBalance(wallet.address),
+    token.getFunction('balanceOf')(wallet.address) as Promise<bigint>,
+  ]);
   const needGas = FLOW_GAS_WEI * BigInt(opts.flows) * 2n; // the funder's own gas is of the same order
   const needTokens = perFlowTokens * BigInt(opts.flows);
   if (gas < needGas || tokens < needTokens) {

@@ -50,7 +50,8 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
   const p0 = (count: number, condition: string, counter: string) => {
     if (count > 0) reasons.push(`P0 ${condition}: ${count} in ${name}${examples(stage, counter)}`);
   };
-  if (mode === 'live' || mode === 'fixture') p0(c.evidenceMismatches, 'payment marked paid without correct chain/token/destination/amount evidence', 'evidenceMismatches');
+  if (mode === 'live' || mode === 'fixture')
+    p0(c.evidenceMismatches, 'payment marked paid without correct chain/token/destination/amount evidence', 'evidenceMismatches');
   p0(c.duplicateCredits, 'duplicate ledger credit', 'duplicateCredits');
   p0(c.wrongRecipient, 'notification delivered to wrong user', 'wrongRecipient');
   p0(c.crossWorkerLeaks, 'cross-worker state leak', 'crossWorkerLeaks');
@@ -63,12 +64,15 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
   const missingUnexplained = results
     .filter((r) => !knownGapFlows.has(r.workerId))
     .reduce((n, r) => n + r.notifications.filter((x) => !x.observed).length, 0);
-  if (missingUnexplained > 0) reasons.push(`P0 expected notification missing without known-gap classification: ${missingUnexplained} in ${name}`);
+  if (missingUnexplained > 0)
+    reasons.push(`P0 expected notification missing without known-gap classification: ${missingUnexplained} in ${name}`);
 
   const sharedPayments = duplicates(results.map((r) => r.paymentId));
   const sharedDestinations = duplicates(results.map((r) => r.destination));
   if (sharedPayments.length || sharedDestinations.length) {
-    reasons.push(`P0 payment ids or destinations shared between flows of ${name}: ${[...sharedPayments, ...sharedDestinations].slice(0, 3).join(', ')}`);
+    reasons.push(
+      `P0 payment ids or destinations shared between flows of ${name}: ${[...sharedPayments, ...sharedDestinations].slice(0, 3).join(', ')}`,
+    );
   }
 
   const restarted = Object.entries(infra?.restarts ?? {}).filter(([, n]) => n > 0);
@@ -80,24 +84,35 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
 
   const intentP95 = (s: StageSummary) => s.p95.paymentIntentMs;
   const recent = [...previous.slice(-(STOP_CONDITIONS.paymentIntentConsecutiveStages - 1)), stage];
-  if (recent.length === STOP_CONDITIONS.paymentIntentConsecutiveStages && recent.every((s) => (intentP95(s) ?? 0) > STOP_CONDITIONS.paymentIntentP95Ms)) {
-    reasons.push(`p95 create payment intent above ${STOP_CONDITIONS.paymentIntentP95Ms} ms for ${recent.length} consecutive stages (${recent.map((s) => `${stageName(s.stage)} ${Math.round(intentP95(s)!)} ms`).join(', ')})`);
+  if (
+    recent.length === STOP_CONDITIONS.paymentIntentConsecutiveStages &&
+    recent.every((s) => (intentP95(s) ?? 0) > STOP_CONDITIONS.paymentIntentP95Ms)
+  ) {
+    reasons.push(
+      `p95 create payment intent above ${STOP_CONDITIONS.paymentIntentP95Ms} ms for ${recent.length} consecutive stages (${recent.map((s) => `${stageName(s.stage)} ${Math.round(intentP95(s)!)} ms`).join(', ')})`,
+    );
   }
 
   const scannerP95 = Math.max(stage.p95.scannerCheckMs ?? 0, stage.p95.scannerConfirmMs ?? 0);
   const externalRpc = stage.failures.some((f) => f.class === 'external');
   if (scannerP95 > STOP_CONDITIONS.scannerP95Ms && !externalRpc) {
-    reasons.push(`scanner confirmation/check p95 ${Math.round(scannerP95)} ms above ${STOP_CONDITIONS.scannerP95Ms} ms in ${name} (not classified external RPC)`);
+    reasons.push(
+      `scanner confirmation/check p95 ${Math.round(scannerP95)} ms above ${STOP_CONDITIONS.scannerP95Ms} ms in ${name} (not classified external RPC)`,
+    );
   }
 
-  if (infra?.backlogDrained === false) reasons.push(`backlog did not drain within ${STOP_CONDITIONS.cooldownMs} ms after ${name} (${infra.backlogAtEnd ?? '?'} left)`);
-  if ((infra?.hostCpuAfterCooldown ?? 0) > STOP_CONDITIONS.hostCpuAfterCooldown) reasons.push(`host CPU ${pct(infra!.hostCpuAfterCooldown!)} after cooldown`);
-  if ((infra?.hostMemoryAfterCooldown ?? 0) > STOP_CONDITIONS.hostMemoryAfterCooldown) reasons.push(`host memory ${pct(infra!.hostMemoryAfterCooldown!)} after cooldown`);
+  if (infra?.backlogDrained === false)
+    reasons.push(`backlog did not drain within ${STOP_CONDITIONS.cooldownMs} ms after ${name} (${infra.backlogAtEnd ?? '?'} left)`);
+  if ((infra?.hostCpuAfterCooldown ?? 0) > STOP_CONDITIONS.hostCpuAfterCooldown)
+    reasons.push(`host CPU ${pct(infra!.hostCpuAfterCooldown!)} after cooldown`);
+  if ((infra?.hostMemoryAfterCooldown ?? 0) > STOP_CONDITIONS.hostMemoryAfterCooldown)
+    reasons.push(`host memory ${pct(infra!.hostMemoryAfterCooldown!)} after cooldown`);
 
   const completed = results.filter((r) => r.status === 'pass' || r.classification !== 'known-gap');
   const success = completed.length ? completed.filter((r) => r.status === 'pass').length / completed.length : 0;
   const required = STOP_CONDITIONS.minSuccessRate(stage.stage);
-  if (success < required) reasons.push(`completed-flow success ${pct(success)} below ${pct(required)} for ${name} (${stage.pass} of ${stage.flows} passed)`);
+  if (success < required)
+    reasons.push(`completed-flow success ${pct(success)} below ${pct(required)} for ${name} (${stage.pass} of ${stage.flows} passed)`);
 
   return { stage: stage.stage, passed: reasons.length === 0, reasons };
 }

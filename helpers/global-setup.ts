@@ -49,7 +49,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       const rpcUrl = cfg.RPC_URL ?? chain.data!.rpcUrl;
       if (!rpcUrl) throw new ConfigError('RPC_URL=(unset) is required in live mode when the target does not publish one');
       const privateKey = cfg.FUNDER_PRIVATE_KEY ?? (cfg.sandbox ? sandboxFunderKey() : undefined);
-      if (!privateKey) throw new ConfigError('FUNDER_PRIVATE_KEY=(unset) is required in live mode against BASE_URL: it funds each flow\'s buyer wallet');
+      if (!privateKey)
+        throw new ConfigError("FUNDER_PRIVATE_KEY=(unset) is required in live mode against BASE_URL: it funds each flow's buyer wallet");
       funder = await createFunder({ rpcUrl, chainId, tokenAddress: cfg.TOKEN_ADDRESS ?? chain.data!.tokenAddress, privateKey, flows });
       process.env[RUN_ENV.rpcUrl] = rpcUrl;
     }

@@ -16,10 +16,7 @@ export const MASK = '***';
 
 /** Masks JWTs and credentials embedded in URLs inside free text. */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {
-  let out = text
-    .replace(JWT, MASK)
-    .replace(URL_CREDENTIALS, `$1$2:${MASK}@`)
-    .replace(KEY_VALUE, `$1$2$3${MASK}`);
+  let out = text.replace(JWT, MASK).replace(URL_CREDENTIALS, `$1$2:${MASK}@`).replace(KEY_VALUE, `$1$2$3${MASK}`);
   for (const secret of extraSecrets) if (secret.length >= 6) out = out.split(secret).join(MASK);
   return out;
 }

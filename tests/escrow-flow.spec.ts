@@ -23,8 +23,13 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   );
 
   const request = await step('createRequest', async () => {
-    const res = await api.createRequest(buyer.token, { title: `ramp ${recorder.workerId}`, budget: (100n * unit).toString(), invitedSellerIds: sellers.map((s) => s.id) });
-    for (const s of sellers) recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: res.record.startedAt });
+    const res = await api.createRequest(buyer.token, {
+      title: `ramp ${recorder.workerId}`,
+      budget: (100n * unit).toString(),
+      invitedSellerIds: sellers.map((s) => s.id),
+    });
+    for (const s of sellers)
+      recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: res.record.startedAt });
     return ok(res);
   });
   recorder.ids.purchaseRequestId = request.id;
@@ -34,7 +39,13 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
       sellers.map(async (seller, i) => {
         const res = await api.createOffer(seller.token, request.id, ((10n + BigInt(i)) * unit).toString());
         const offer = ok(res);
-        recorder.expect({ type: 'seller_offer_created', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: res.record.startedAt, offerId: offer.id });
+        recorder.expect({
+          type: 'seller_offer_created',
+          recipient: 'buyer',
+          recipientUserId: buyer.id,
+          triggeredAt: res.record.startedAt,
+          offerId: offer.id,
+        });
         return offer;
       }),
     ),
@@ -44,7 +55,12 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   const accepted = await step('acceptOffer', async () => {
     const results = await Promise.all(offers.slice(0, 2).map((o) => api.acceptOffer(buyer.token, request.id, o.id)));
     const winners = results.filter((r) => r.ok);
-    if (winners.length !== 1) recorder.count('doubleAccepts', `request ${request.id}: ${winners.length} of 2 racing accepts succeeded`, Math.max(1, winners.length - 1));
+    if (winners.length !== 1)
+      recorder.count(
+        'doubleAccepts',
+        `request ${request.id}: ${winners.length} of 2 racing accepts succeeded`,
+        Math.max(1, winners.length - 1),
+      );
     const detail = ok(await api.getRequest(buyer.token, request.id));
     const acceptedOffers = detail.offers.filter((o) => o.status === 'accepted');
     if (acceptedOffers.length !== 1) recorder.count('doubleAccepts', `request ${request.id} has ${acceptedOffers.length} accepted offers`);
@@ -60,7 +76,12 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
 
   const paidAt = await pay({ run, api, recorder, buyer, request, price: BigInt(selectedOffer.price), wallet: buyerWallet, step });
   for (const who of [buyer, selectedSeller]) {
-    recorder.expect({ type: 'payment_confirmed', recipient: who === buyer ? 'buyer' : who.label, recipientUserId: who.id, triggeredAt: paidAt });
+    recorder.expect({
+      type: 'payment_confirmed',
+      recipient: who === buyer ? 'buyer' : who.label,
+      recipientUserId: who.id,
+      triggeredAt: paidAt,
+    });
   }
 
   await step('sellerDelivery', async () => {
@@ -72,7 +93,12 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   await step('nonBuyerConfirmProbe', () => probeNonBuyerConfirm(recorder, api, [selectedSeller, nonSelected, actors.outsider], request.id));
   await step('buyerConfirmDelivery', async () => {
     const res = await api.confirmDelivery(buyer.token, request.id);
-    recorder.expect({ type: 'delivery_confirmed', recipient: selectedSeller.label, recipientUserId: selectedSeller.id, triggeredAt: res.record.startedAt });
+    recorder.expect({
+      type: 'delivery_confirmed',
+      recipient: selectedSeller.label,
+      recipientUserId: selectedSeller.id,
+      triggeredAt: res.record.startedAt,
+    });
     return ok(res);
   });
   recorder.timings.total = Math.round(now() - flowStart);
@@ -83,10 +109,17 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   }
   await step('systemOfRecordProbes', async () => {
     const subject = { paymentId: recorder.ids.paymentId, requestId: request.id, userIds: actors.all.map((a) => a.id) };
-    recorder.probes.push(await postgresProbe(recorder, run.pgUrl, subject, run.cfg.PG_PROBE_SQL), await mongoProbe(recorder, run.cfg.MONGO_URL, subject));
+    recorder.probes.push(
+      await postgresProbe(recorder, run.pgUrl, subject, run.cfg.PG_PROBE_SQL),
+      await mongoProbe(recorder, run.cfg.MONGO_URL, subject),
+    );
   });
   await step('isolationProbe', () =>
-    checkIsolation(recorder, api, actors.all.map((actor) => ({ actor, allowed: actor === actors.outsider ? [] : [request.id] }))),
+    checkIsolation(
+      recorder,
+      api,
+      actors.all.map((actor) => ({ actor, allowed: actor === actors.outsider ? [] : [request.id] })),
+    ),
   );
 
   await step('notifications', async () => {
@@ -94,7 +127,12 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
     const arrived = () =>
       recorder.expected.filter((e) => {
         const inbox = inboxes.get(e.recipientUserId)!;
-        const hits = inbox.received.filter((r) => r.notification.type === e.type && r.notification.requestId === request.id && (!e.offerId || r.notification.offerId === e.offerId));
+        const hits = inbox.received.filter(
+          (r) =>
+            r.notification.type === e.type &&
+            r.notification.requestId === request.id &&
+            (!e.offerId || r.notification.offerId === e.offerId),
+        );
         return new Set(hits.map((r) => r.device)).size === inbox.devices;
       }).length;
     await expect
@@ -105,11 +143,17 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   });
 
   const missing = recorder.notificationResults.filter((n) => !n.observed).map((n) => `${n.step} -> ${n.recipient}`);
-  const duplicated = recorder.notificationResults.filter((n) => n.duplicates > 0).map((n) => `${n.step} -> ${n.recipient} x${n.duplicates + 1}`);
+  const duplicated = recorder.notificationResults
+    .filter((n) => n.duplicates > 0)
+    .map((n) => `${n.step} -> ${n.recipient} x${n.duplicates + 1}`);
   if (missing.length) recorder.fail('notifications', `missing: ${missing.join(', ')}`, 'product');
   if (duplicated.length) recorder.fail('notifications', `duplicated: ${duplicated.join(', ')}`, 'product');
   for (const line of recorder.evidence) recorder.fail('correctness', line, 'product');
-  const problems = [...missing.map((m) => `missing notification ${m}`), ...duplicated.map((d) => `duplicate notification ${d}`), ...recorder.evidence];
+  const problems = [
+    ...missing.map((m) => `missing notification ${m}`),
+    ...duplicated.map((d) => `duplicate notification ${d}`),
+    ...recorder.evidence,
+  ];
   expect(problems, 'notification and correctness problems').toEqual([]);
 }
 

@@ -16,7 +16,9 @@ import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 async function stageResults(runId: string): Promise<WorkerResult[]> {
   const dir = workersDir(runId);
   const files = await readdir(dir).catch(() => [] as string[]);
-  return Promise.all(files.filter((f) => f.endsWith('.json')).map(async (f) => WorkerResult.parse(JSON.parse(await readFile(join(dir, f), 'utf8')))));
+  return Promise.all(
+    files.filter((f) => f.endsWith('.json')).map(async (f) => WorkerResult.parse(JSON.parse(await readFile(join(dir, f), 'utf8')))),
+  );
 }
 
 /** Scanner backlog from the target's Prometheus metrics; null when the target does not export it. */
@@ -47,9 +49,24 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
 
   const all = await stageResults(runId);
   const levels = cfg.CONCURRENCY_LEVELS.filter((l) => l <= level);
-  const summaries = levels.map((l) => summarizeStage(l, all.filter((r) => r.stage === l), null, 0)).filter((s) => s.flows > 0 || s.stage === level);
+  const summaries = levels
+    .map((l) =>
+      summarizeStage(
+        l,
+        all.filter((r) => r.stage === l),
+        null,
+        0,
+      ),
+    )
+    .filter((s) => s.flows > 0 || s.stage === level);
   const stage = summaries.at(-1)!;
-  const verdict = evaluateGate({ stage, previous: summaries.slice(0, -1), results: all.filter((r) => r.stage === level), mode: cfg.mode, infra });
+  const verdict = evaluateGate({
+    stage,
+    previous: summaries.slice(0, -1),
+    results: all.filter((r) => r.stage === level),
+    mode: cfg.mode,
+    infra,
+  });
   await testInfo.attach(GATE_RESULT_ATTACHMENT, { body: JSON.stringify(verdict), contentType: 'application/json' });
   expect(stage.flows, `${stageName(level)} produced results`).toBeGreaterThan(0);
   expect(verdict.reasons, `${stageName(level)} gate`).toEqual([]);

@@ -75,7 +75,11 @@ export const FAULT_SWITCHES: Record<string, Parser> = {
   'non-buyer-confirm': flag('nonBuyerConfirm'),
   'double-accept': flag('doubleAccept'),
   'underpaid-accepted': flag('underpaidAccepted'),
-  'slow-payment-intent': number('slowPaymentIntentMs', 'milliseconds, an integer 1..600000', (n) => Number.isInteger(n) && n > 0 && n <= 600_000),
+  'slow-payment-intent': number(
+    'slowPaymentIntentMs',
+    'milliseconds, an integer 1..600000',
+    (n) => Number.isInteger(n) && n > 0 && n <= 600_000,
+  ),
   'error-rate': number('errorRate', 'a fraction in (0, 1]', (n) => n > 0 && n <= 1),
   'ledger-imbalance': flag('ledgerImbalance'),
   'scanner-stall': flag('scannerStall'),
@@ -87,7 +91,10 @@ export const FAULT_NAMES = Object.keys(FAULT_SWITCHES);
 /** Parses SANDBOX_FAULTS; throws an Error naming the bad entry and listing the valid switches. */
 export function parseFaults(spec: string | undefined): Faults {
   const faults: Faults = { ...NO_FAULTS };
-  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf('=');
     const name = eq === -1 ? entry : entry.slice(0, eq);
     const value = eq === -1 ? undefined : entry.slice(eq + 1);

@@ -66,7 +66,9 @@ test('every notification of the matrix reaches every device of its recipient and
   const buyer = await newUser('buyer');
   const sellers = [await newUser('seller'), await newUser('seller'), await newUser('seller')];
   const bystander = await newUser('buyer');
-  const inboxes = new Map(await Promise.all([buyer, ...sellers, bystander].map(async (u) => [u.id, await inbox(stack.url, u, 2)] as const)));
+  const inboxes = new Map(
+    await Promise.all([buyer, ...sellers, bystander].map(async (u) => [u.id, await inbox(stack.url, u, 2)] as const)),
+  );
 
   const { request, payment } = await toPaymentIntent(api, buyer, sellers);
   data(await api.fixtureDeposit(buyer.token, payment.id));
@@ -86,11 +88,18 @@ test('every notification of the matrix reaches every device of its recipient and
   ];
   expect(new Set(expected.map(([type]) => type))).toEqual(new Set(Object.keys(NOTIFICATION_MATRIX)));
   const received = () =>
-    [...inboxes.values()].flatMap((box) => box.received.map((r) => `${r.notification.type}->${r.notification.recipientId}@${box.userId}#${r.device}`)).sort();
+    [...inboxes.values()]
+      .flatMap((box) => box.received.map((r) => `${r.notification.type}->${r.notification.recipientId}@${box.userId}#${r.device}`))
+      .sort();
   const want = expected.flatMap(([type, to]) => [0, 1].map((device) => `${type}->${to}@${to}#${device}`)).sort();
   await expect.poll(received).toEqual(want);
   // The REST view agrees with what the sockets delivered.
   const rest = data(await api.listNotifications(buyer.token, { requestId: request.id })).notifications;
-  expect(rest.map((n) => n.type).sort()).toEqual(expected.filter(([, to]) => to === buyer.id).map(([t]) => t).sort());
+  expect(rest.map((n) => n.type).sort()).toEqual(
+    expected
+      .filter(([, to]) => to === buyer.id)
+      .map(([t]) => t)
+      .sort(),
+  );
   expect(inboxes.get(bystander.id)!.received).toEqual([]);
 });

@@ -55,14 +55,20 @@ function compileWithSolc(source: string): CompiledContract {
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (output.errors ?? []).filter((e: { severity: string }) => e.severity === 'error');
-  if (errors.length) throw new Error(`TUSDT.sol does not compile: ${errors.map((e: { formattedMessage: string }) => e.formattedMessage).join('\n')}`);
+  if (errors.length)
+    throw new Error(`TUSDT.sol does not compile: ${errors.map((e: { formattedMessage: string }) => e.formattedMessage).join('\n')}`);
   const contract = output.contracts['TUSDT.sol'].TUSDT;
   return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
 }
 
 export async function deployToken(
   deployer: Signer,
-  { name = 'Test USDT', symbol = 'tUSDT', supply, artifact }: { name?: string; symbol?: string; supply: bigint; artifact?: CompiledContract },
+  {
+    name = 'Test USDT',
+    symbol = 'tUSDT',
+    supply,
+    artifact,
+  }: { name?: string; symbol?: string; supply: bigint; artifact?: CompiledContract },
 ): Promise<string> {
   const { abi, bytecode } = artifact ?? compileToken();
   const contract = await new ContractFactory(abi, bytecode, deployer).deploy(name, symbol, supply);

@@ -71,10 +71,9 @@ export async function confirmPayment(tx: Tx, payment: PaymentRow, evidence: Evid
   );
   if (updated.rowCount === 0) return { confirmed: false, notifications: 0 };
   await creditEscrow(tx, payment, faults);
-  await tx.query(
-    `UPDATE purchase_requests SET status = 'paid', updated_at = now() WHERE id = $1 AND status = 'payment'`,
-    [payment.request_id],
-  );
+  await tx.query(`UPDATE purchase_requests SET status = 'paid', updated_at = now() WHERE id = $1 AND status = 'payment'`, [
+    payment.request_id,
+  ]);
   const notifications = await insertNotifications(
     tx,
     [payment.buyer_id, payment.seller_id].map((recipientId) => ({

@@ -55,16 +55,16 @@ export function toOfferDto(o: OfferRow) {
 }
 
 export async function loadRequest(db: Db | Tx, id: string, lock = false): Promise<RequestRow | undefined> {
-  const sql = lock
-    ? `${REQUEST_SELECT} WHERE r.id = $1 FOR UPDATE OF r`
-    : `${REQUEST_SELECT} WHERE r.id = $1`;
+  const sql = lock ? `${REQUEST_SELECT} WHERE r.id = $1 FOR UPDATE OF r` : `${REQUEST_SELECT} WHERE r.id = $1`;
   return (await db.query<RequestRow>(sql, [id])).rows[0];
 }
 
 /** Throws 409 naming the current and wanted status when the state machine forbids the move. */
 export function assertTransition(request: RequestRow, to: RequestStatus): void {
   if (!REQUEST_TRANSITIONS[request.status].includes(to)) {
-    throw conflict(`request ${request.id} is ${request.status}; it cannot become ${to} (allowed from ${request.status}: ${REQUEST_TRANSITIONS[request.status].join(', ') || 'none'})`);
+    throw conflict(
+      `request ${request.id} is ${request.status}; it cannot become ${to} (allowed from ${request.status}: ${REQUEST_TRANSITIONS[request.status].join(', ') || 'none'})`,
+    );
   }
 }
 

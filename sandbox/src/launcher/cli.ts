@@ -28,7 +28,9 @@ try {
 const stateFile = resolve(process.env.SANDBOX_STATE_FILE || '.sandbox/state.json');
 mkdirSync(dirname(stateFile), { recursive: true });
 const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey } = sandbox;
-writeFileSync(stateFile, JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, pid: process.pid }, null, 2), { mode: 0o600 });
+writeFileSync(stateFile, JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, pid: process.pid }, null, 2), {
+  mode: 0o600,
+});
 
 console.log(`SANDBOX_URL=${url}`);
 console.log(`RPC_URL=${rpcUrl}`);

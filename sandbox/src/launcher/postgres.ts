@@ -48,7 +48,16 @@ export async function startPostgres(log: (line: string) => void): Promise<Runnin
     port,
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'log_min_duration_statement=250'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=off',
+      '-c',
+      'log_min_duration_statement=250',
+    ],
     onLog: () => undefined,
     onError: (err) => log(`[postgres] ${String(err).trim()}`),
   });

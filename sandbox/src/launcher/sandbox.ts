@@ -75,7 +75,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           log,
         });
     if (chain) cleanups.push(() => chain.stop());
-    const postgres = options.pgUrl ? undefined : new Component({ name: 'postgres', entry: 'db/postgres-main.ts', env: {}, restart: false, log });
+    const postgres = options.pgUrl
+      ? undefined
+      : new Component({ name: 'postgres', entry: 'db/postgres-main.ts', env: {}, restart: false, log });
     if (postgres) cleanups.push(() => postgres.stop());
     const t0 = performance.now();
     const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -91,7 +93,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const faults = parseFaults(options.faults);
     const [tokenAddress] = await Promise.all([
       options.tokenAddress ??
-        deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), { supply: TOKEN_SUPPLY, artifact }),
+        deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), {
+          supply: TOKEN_SUPPLY,
+          artifact,
+        }),
       migrate(pgUrl, faults),
     ]);
 
@@ -113,7 +118,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // across restarts because the backend is given the URL once.
     const scannerPort = String(await freePort());
     const scannerUrl = `http://127.0.0.1:${scannerPort}`;
-    const scanner = new Component({ name: 'scanner', entry: 'scanner/main.ts', env: { ...env, SCANNER_PORT: scannerPort }, restart: true, log });
+    const scanner = new Component({
+      name: 'scanner',
+      entry: 'scanner/main.ts',
+      env: { ...env, SCANNER_PORT: scannerPort },
+      restart: true,
+      log,
+    });
     cleanups.push(() => scanner.stop());
     const backendEnv: NodeJS.ProcessEnv = { ...env, SCANNER_URL: scannerUrl };
     if (options.scannerTimeoutMs !== undefined) backendEnv.SCANNER_TIMEOUT_MS = String(options.scannerTimeoutMs);
@@ -128,7 +139,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     const broadcast = () => backend.send({ type: 'components', components: components() });
     for (const c of [backend, scanner, chain, postgres]) if (c) c.onChange = broadcast;
-    const [url] = await Promise.all([backend.start().finally(() => phase('backend up')), scanner.start().finally(() => phase('scanner up'))]);
+    const [url] = await Promise.all([
+      backend.start().finally(() => phase('backend up')),
+      scanner.start().finally(() => phase('scanner up')),
+    ]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };
     broadcast();

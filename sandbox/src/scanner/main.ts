@@ -22,14 +22,28 @@ registry.setDefaultLabels({ component: 'scanner' });
 client.collectDefaultMetrics({ register: registry });
 const m = {
   backlog: new client.Gauge({ name: 'scanner_backlog', help: 'Pending payments being watched', registers: [registry] }),
-  lag: new client.Gauge({ name: 'scanner_lag_blocks', help: 'Blocks between chain head and the oldest scan position', registers: [registry] }),
+  lag: new client.Gauge({
+    name: 'scanner_lag_blocks',
+    help: 'Blocks between chain head and the oldest scan position',
+    registers: [registry],
+  }),
   head: new client.Gauge({ name: 'scanner_head_block', help: 'Latest block seen', registers: [registry] }),
   lastScan: new client.Gauge({ name: 'scanner_last_scan_timestamp_seconds', help: 'When the last pass finished', registers: [registry] }),
   deposits: new client.Counter({ name: 'scanner_deposits_total', help: 'Transfers recorded as deposits', registers: [registry] }),
   credits: new client.Counter({ name: 'scanner_confirmations_total', help: 'Payments confirmed', registers: [registry] }),
   inserts: new client.Counter({ name: 'notification_inserts_total', help: 'Notification rows inserted', registers: [registry] }),
-  errors: new client.Counter({ name: 'scanner_errors_total', help: 'Failed passes or checks', labelNames: ['kind'], registers: [registry] }),
-  check: new client.Histogram({ name: 'scanner_check_duration_seconds', help: 'On-demand check duration', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+  errors: new client.Counter({
+    name: 'scanner_errors_total',
+    help: 'Failed passes or checks',
+    labelNames: ['kind'],
+    registers: [registry],
+  }),
+  check: new client.Histogram({
+    name: 'scanner_check_duration_seconds',
+    help: 'On-demand check duration',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
 };
 
 const scanner = new Scanner({

@@ -78,7 +78,17 @@ export class Scanner {
       const inserted = await this.deps.db.query(
         `INSERT INTO deposits (payment_id, chain_id, token_address, destination, tx_hash, log_index, block_number, from_address, amount, source)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'chain') ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING`,
-        [payment.id, this.deps.chainId, log.address, destination, log.transactionHash, log.index, log.blockNumber, topicAddress(log.topics[1]!), BigInt(log.data).toString()],
+        [
+          payment.id,
+          this.deps.chainId,
+          log.address,
+          destination,
+          log.transactionHash,
+          log.index,
+          log.blockNumber,
+          topicAddress(log.topics[1]!),
+          BigInt(log.data).toString(),
+        ],
       );
       if (inserted.rowCount) this.deps.onDeposit?.();
     }
@@ -88,7 +98,14 @@ export class Scanner {
   private async evaluate(payment: PaymentRow, latest: number): Promise<void> {
     const { faults } = this.deps;
     const deposits = (
-      await this.deps.db.query<{ tx_hash: string; log_index: number; block_number: number; amount: string; token_address: string; chain_id: number }>(
+      await this.deps.db.query<{
+        tx_hash: string;
+        log_index: number;
+        block_number: number;
+        amount: string;
+        token_address: string;
+        chain_id: number;
+      }>(
         `SELECT tx_hash, log_index, block_number, amount, token_address, chain_id FROM deposits
          WHERE payment_id = $1 AND source = 'chain' ORDER BY block_number, log_index`,
         [payment.id],

@@ -49,7 +49,10 @@ export class Dispatcher {
   }
 
   private async sweep(): Promise<void> {
-    await this.claim(`id IN (SELECT id FROM notifications WHERE emitted_at IS NULL ORDER BY created_at LIMIT 500 FOR UPDATE SKIP LOCKED)`, []);
+    await this.claim(
+      `id IN (SELECT id FROM notifications WHERE emitted_at IS NULL ORDER BY created_at LIMIT 500 FOR UPDATE SKIP LOCKED)`,
+      [],
+    );
   }
 
   private async claim(where: string, params: unknown[]): Promise<void> {

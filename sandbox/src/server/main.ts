@@ -18,7 +18,10 @@ const chainId = intEnv('CHAIN_ID', 31337, 1, 2 ** 31 - 1);
 const tokenAddress = requireEnv('TOKEN_ADDRESS');
 const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, polling: false });
 const token = new Contract(tokenAddress, ERC20_ABI, provider);
-const [tokenSymbol, tokenDecimals] = await Promise.all([token.getFunction('symbol')() as Promise<string>, token.getFunction('decimals')() as Promise<bigint>]);
+const [tokenSymbol, tokenDecimals] = await Promise.all([
+  token.getFunction('symbol')() as Promise<string>,
+  token.getFunction('decimals')() as Promise<bigint>,
+]);
 
 let components: ComponentState[] = [];
 process.on('message', (msg: { type?: string; components?: ComponentState[] }) => {
@@ -31,7 +34,15 @@ let served = 0;
 const app = await buildApp(
   {
     db,
-    chain: { chainId, tokenAddress, tokenSymbol, tokenDecimals: Number(tokenDecimals), requiredConfirmations: intEnv('CONFIRMATIONS', 2, 1, 1000), rpcUrl, provider },
+    chain: {
+      chainId,
+      tokenAddress,
+      tokenSymbol,
+      tokenDecimals: Number(tokenDecimals),
+      requiredConfirmations: intEnv('CONFIRMATIONS', 2, 1, 1000),
+      rpcUrl,
+      provider,
+    },
     faults,
     metrics,
     jwtSecret: process.env.JWT_SECRET || randomBytes(32).toString('hex'),

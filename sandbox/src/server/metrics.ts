@@ -15,10 +15,25 @@ export function createMetrics() {
       registers: [registry],
     }),
     sockets: new client.Gauge({ name: 'socketio_connected_clients', help: 'Connected Socket.IO clients', registers: [registry] }),
-    emitted: new client.Counter({ name: 'socketio_events_emitted_total', help: 'Socket.IO events emitted', labelNames: ['event'], registers: [registry] }),
+    emitted: new client.Counter({
+      name: 'socketio_events_emitted_total',
+      help: 'Socket.IO events emitted',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
     inserts: new client.Counter({ name: 'notification_inserts_total', help: 'Notification rows inserted', registers: [registry] }),
-    errors: new client.Counter({ name: 'notification_errors_total', help: 'Notifications that failed to insert or emit', labelNames: ['stage'], registers: [registry] }),
-    restarts: new client.Gauge({ name: 'sandbox_component_restarts', help: 'Restarts of each sandbox component since launch', labelNames: ['name'], registers: [registry] }),
+    errors: new client.Counter({
+      name: 'notification_errors_total',
+      help: 'Notifications that failed to insert or emit',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    restarts: new client.Gauge({
+      name: 'sandbox_component_restarts',
+      help: 'Restarts of each sandbox component since launch',
+      labelNames: ['name'],
+      registers: [registry],
+    }),
   };
 }
 

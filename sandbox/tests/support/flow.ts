@@ -15,9 +15,16 @@ export function data<T>(res: ApiResult<T>): T {
 
 /** Buyer creates a request inviting the sellers; each seller offers; returns ids. */
 export async function requestWithOffers(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
-  const request = data(await api.createRequest(buyer.token, { title: 'escrow test', budget: (PRICE * 2n).toString(), invitedSellerIds: sellers.map((s) => s.id) }));
+  const request = data(
+    await api.createRequest(buyer.token, {
+      title: 'escrow test',
+      budget: (PRICE * 2n).toString(),
+      invitedSellerIds: sellers.map((s) => s.id),
+    }),
+  );
   const offers = [];
-  for (const [i, seller] of sellers.entries()) offers.push(data(await api.createOffer(seller.token, request.id, (PRICE + BigInt(i)).toString())));
+  for (const [i, seller] of sellers.entries())
+    offers.push(data(await api.createOffer(seller.token, request.id, (PRICE + BigInt(i)).toString())));
   return { request, offers };
 }
 
@@ -33,7 +40,10 @@ export async function toPaymentIntent(api: HttpEscrowDriver, buyer: Actor, selle
 export async function balancedLedger(api: HttpEscrowDriver, actor: Actor, paymentId: string) {
   const ledger = data(await api.paymentLedger(actor.token, paymentId));
   for (const journal of ledger.journals) {
-    expect(journal.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n), `journal ${journal.id} (${journal.kind}) sums to zero`).toBe(0n);
+    expect(
+      journal.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n),
+      `journal ${journal.id} (${journal.kind}) sums to zero`,
+    ).toBe(0n);
   }
   return ledger.journals;
 }
@@ -51,7 +61,9 @@ export async function untilConfirmations(provider: JsonRpcProvider, txHash: stri
   const receipt = await provider.getTransactionReceipt(txHash);
   expect(receipt, `receipt of ${txHash}`).not.toBeNull();
   await expect
-    .poll(async () => (await provider.getBlockNumber()) - receipt!.blockNumber + 1, { message: `${txHash} reaches ${confirmations} confirmations` })
+    .poll(async () => (await provider.getBlockNumber()) - receipt!.blockNumber + 1, {
+      message: `${txHash} reaches ${confirmations} confirmations`,
+    })
     .toBeGreaterThanOrEqual(confirmations);
 }
 

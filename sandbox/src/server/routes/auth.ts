@@ -39,7 +39,9 @@ export const authRoutes = (deps: Deps) => async (app: FastifyInstance) => {
   app.post('/auth/login', async (req) => {
     const body = parse(Credentials, req.body, 'body');
     const row = (
-      await deps.db.query<AuthUser & { password_hash: string }>('SELECT id, username, role, password_hash FROM users WHERE username = $1', [body.username])
+      await deps.db.query<AuthUser & { password_hash: string }>('SELECT id, username, role, password_hash FROM users WHERE username = $1', [
+        body.username,
+      ])
     ).rows[0];
     if (!row || !(await verifyPassword(body.password, row.password_hash))) {
       throw new HttpError(401, 'unauthorized', 'username or password is wrong');

@@ -22,9 +22,19 @@ export const fixtureRoutes = (deps: Deps) => async (app: FastifyInstance) => {
          VALUES ($1, $2, $3, $4, $5, 0, 0, 'fixture', $6, 'fixture')`,
         [p.id, p.chain_id, p.token_address, p.destination, txHash, amount],
       );
-      const received = (await tx.query<{ sum: string }>(`SELECT COALESCE(sum(amount), 0)::text AS sum FROM deposits WHERE payment_id = $1 AND source = 'fixture'`, [p.id])).rows[0]!.sum;
+      const received = (
+        await tx.query<{ sum: string }>(
+          `SELECT COALESCE(sum(amount), 0)::text AS sum FROM deposits WHERE payment_id = $1 AND source = 'fixture'`,
+          [p.id],
+        )
+      ).rows[0]!.sum;
       if (p.status === 'pending' && (BigInt(received) >= BigInt(p.amount) || deps.faults.underpaidAccepted)) {
-        const outcome = await confirmPayment(tx, p, { txHash, logIndex: 0, blockNumber: 0, confirmations: p.required_confirmations, amountReceived: received, source: 'fixture' }, deps.faults);
+        const outcome = await confirmPayment(
+          tx,
+          p,
+          { txHash, logIndex: 0, blockNumber: 0, confirmations: p.required_confirmations, amountReceived: received, source: 'fixture' },
+          deps.faults,
+        );
         deps.metrics.inserts.inc(outcome.notifications);
       }
       return (await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [p.id])).rows[0]!;

@@ -24,11 +24,15 @@ export const opsRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       Promise.resolve<ComponentState>({ name: 'backend', state: 'up', restarts: known.get('backend')?.restarts ?? 0, pid: process.pid }),
       probe('postgres', () => deps.db.query('SELECT 1'), known.get('postgres')),
       probe('chain', () => deps.chain.provider.getBlockNumber(), known.get('chain')),
-      probe('scanner', async () => {
-        if (!deps.scannerUrl) throw new Error('SCANNER_URL is not set');
-        const res = await fetch(`${deps.scannerUrl}/health`);
-        if (!res.ok) throw new Error(`scanner answered ${res.status}`);
-      }, known.get('scanner')),
+      probe(
+        'scanner',
+        async () => {
+          if (!deps.scannerUrl) throw new Error('SCANNER_URL is not set');
+          const res = await fetch(`${deps.scannerUrl}/health`);
+          if (!res.ok) throw new Error(`scanner answered ${res.status}`);
+        },
+        known.get('scanner'),
+      ),
     ]);
     const status = components.every((c) => c.state === 'up' || c.state === 'external') ? 'ok' : 'degraded';
     return reply.status(status === 'ok' ? 200 : 503).send({ status, components });
@@ -36,7 +40,10 @@ export const opsRoutes = (deps: Deps) => async (app: FastifyInstance) => {
 
   app.get('/version', async () => {
     const [pgVersion, chainVersion] = await Promise.all([
-      deps.db.query<{ server_version: string }>('SHOW server_version').then((r) => r.rows[0]!.server_version).catch(() => 'unknown'),
+      deps.db
+        .query<{ server_version: string }>('SHOW server_version')
+        .then((r) => r.rows[0]!.server_version)
+        .catch(() => 'unknown'),
       deps.chain.provider.send('web3_clientVersion', []).catch(() => 'unknown') as Promise<string>,
     ]);
     return {

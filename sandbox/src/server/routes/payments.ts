@@ -32,9 +32,12 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
         if (request?.invited_seller_ids.includes(user.id)) throw forbidden(`only the buyer of request ${id} may create its payment intent`);
         throw notFound(`request ${id}`);
       }
-      const existing = (await tx.query<PaymentRow>(`SELECT * FROM payments WHERE request_id = $1 AND status IN ('pending', 'confirmed')`, [id])).rows[0];
+      const existing = (
+        await tx.query<PaymentRow>(`SELECT * FROM payments WHERE request_id = $1 AND status IN ('pending', 'confirmed')`, [id])
+      ).rows[0];
       if (existing) return { payment: existing, created: false };
-      if (request.status !== 'offer_accepted') throw conflict(`request ${id} is ${request.status}; a payment intent needs an accepted offer`);
+      if (request.status !== 'offer_accepted')
+        throw conflict(`request ${id} is ${request.status}; a payment intent needs an accepted offer`);
       const offer = (await tx.query<OfferRow>('SELECT * FROM offers WHERE id = $1', [request.selected_offer_id])).rows[0]!;
       const index = Number((await tx.query<{ n: string }>(`SELECT nextval('payment_derivation_index') AS n`)).rows[0]!.n);
       const destination = hd.deriveChild(index).address;
@@ -43,8 +46,20 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
           `INSERT INTO payments (request_id, offer_id, buyer_id, seller_id, chain_id, token_address, derivation_index, destination,
                                  amount, baseline_block, required_confirmations, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(secs => $12)) RETURNING *`,
-          [id, offer.id, user.id, offer.seller_id, deps.chain.chainId, deps.chain.tokenAddress, index, destination, offer.price, baseline,
-            deps.chain.requiredConfirmations, deps.paymentTtlMs / 1000],
+          [
+            id,
+            offer.id,
+            user.id,
+            offer.seller_id,
+            deps.chain.chainId,
+            deps.chain.tokenAddress,
+            index,
+            destination,
+            offer.price,
+            baseline,
+            deps.chain.requiredConfirmations,
+            deps.paymentTtlMs / 1000,
+          ],
         )
       ).rows[0]!;
       await tx.query(`UPDATE purchase_requests SET status = 'payment', updated_at = now() WHERE id = $1`, [id]);
@@ -69,7 +84,11 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       res = await fetch(`${deps.scannerUrl}/check/${id}`, { method: 'POST', signal: AbortSignal.timeout(deps.scannerTimeoutMs) });
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
-      throw new HttpError(timedOut ? 504 : 503, 'scanner_unavailable', timedOut ? `scanner did not answer within ${deps.scannerTimeoutMs} ms` : 'scanner is unreachable');
+      throw new HttpError(
+        timedOut ? 504 : 503,
+        'scanner_unavailable',
+        timedOut ? `scanner did not answer within ${deps.scannerTimeoutMs} ms` : 'scanner is unreachable',
+      );
     }
     if (!res.ok) throw new HttpError(502, 'scanner_error', `scanner answered ${res.status}`);
     return res.json();
@@ -86,9 +105,18 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
         [id],
       )
     ).rows;
-    const journals = new Map<number, { id: string; paymentId: string; kind: string; createdAt: string; postings: { account: string; amount: string }[] }>();
+    const journals = new Map<
+      number,
+      { id: string; paymentId: string; kind: string; createdAt: string; postings: { account: string; amount: string }[] }
+    >();
     for (const r of rows) {
-      const j = journals.get(r.id) ?? { id: String(r.id), paymentId: id, kind: r.kind, createdAt: r.created_at.toISOString(), postings: [] };
+      const j = journals.get(r.id) ?? {
+        id: String(r.id),
+        paymentId: id,
+        kind: r.kind,
+        createdAt: r.created_at.toISOString(),
+        postings: [],
+      };
       j.postings.push({ account: r.account, amount: r.amount });
       journals.set(r.id, j);
     }

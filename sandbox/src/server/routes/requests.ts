@@ -6,7 +6,16 @@ import { inTx, type Tx } from '../../db/pool.ts';
 import { insertNotifications, type NewNotification } from '../../domain/notifications.ts';
 import { releaseEscrow } from '../../domain/ledger.ts';
 import type { PaymentRow } from '../../domain/payments.ts';
-import { assertTransition, loadRequest, REQUEST_SELECT, setStatus, toOfferDto, toRequestDto, type OfferRow, type RequestRow } from '../../domain/requests.ts';
+import {
+  assertTransition,
+  loadRequest,
+  REQUEST_SELECT,
+  setStatus,
+  toOfferDto,
+  toRequestDto,
+  type OfferRow,
+  type RequestRow,
+} from '../../domain/requests.ts';
 import { authenticate, type AuthUser, type Deps } from '../context.ts';
 import { conflict, forbidden, HttpError, notFound, parse } from '../errors.ts';
 
@@ -33,15 +42,25 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
     if (user.role !== 'buyer') throw forbidden(`only buyers create purchase requests; you are a ${user.role}`);
     const body = parse(CreateRequestBody, req.body, 'body');
     const sellers = new Set(body.invitedSellerIds);
-    const found = await deps.db.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'seller'`, [[...sellers]]);
+    const found = await deps.db.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'seller'`, [
+      [...sellers],
+    ]);
     const missing = [...sellers].filter((id) => !found.rows.some((r) => r.id === id));
-    if (missing.length) throw new HttpError(400, 'validation', `body.invitedSellerIds: ${missing.join(', ')} are not sellers`, 'body.invitedSellerIds');
+    if (missing.length)
+      throw new HttpError(400, 'validation', `body.invitedSellerIds: ${missing.join(', ')} are not sellers`, 'body.invitedSellerIds');
     const request = await inTx(deps.db, async (tx) => {
       const { id } = (
-        await tx.query<{ id: string }>('INSERT INTO purchase_requests (buyer_id, title, budget) VALUES ($1, $2, $3) RETURNING id', [user.id, body.title, body.budget])
+        await tx.query<{ id: string }>('INSERT INTO purchase_requests (buyer_id, title, budget) VALUES ($1, $2, $3) RETURNING id', [
+          user.id,
+          body.title,
+          body.budget,
+        ])
       ).rows[0]!;
       await tx.query('INSERT INTO request_invites (request_id, seller_id) SELECT $1, unnest($2::uuid[])', [id, [...sellers]]);
-      await notify(tx, [...sellers].map((recipientId) => ({ recipientId, type: 'seller_request_invited' as const, requestId: id })));
+      await notify(
+        tx,
+        [...sellers].map((recipientId) => ({ recipientId, type: 'seller_request_invited' as const, requestId: id })),
+      );
       return (await loadRequest(tx, id))!;
     });
     return reply.status(201).send(toRequestDto(request));
@@ -55,7 +74,11 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
     // Fault list-leak: the visibility filter is missing.
     if (!deps.faults.listLeak) {
       params.push(user.id);
-      where.push(user.role === 'buyer' ? 'r.buyer_id = $1' : 'EXISTS (SELECT 1 FROM request_invites i WHERE i.request_id = r.id AND i.seller_id = $1)');
+      where.push(
+        user.role === 'buyer'
+          ? 'r.buyer_id = $1'
+          : 'EXISTS (SELECT 1 FROM request_invites i WHERE i.request_id = r.id AND i.seller_id = $1)',
+      );
     }
     if (query.status) {
       params.push(query.status);
@@ -83,7 +106,8 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
     const user = await authenticate(req);
     const { id } = parse(IdParams, req.params, 'params');
     const body = parse(CreateOfferBody, req.body, 'body');
-    if (BigInt(body.price) <= 0n) throw new HttpError(400, 'validation', `body.price: must be greater than 0 (got "${body.price}")`, 'body.price');
+    if (BigInt(body.price) <= 0n)
+      throw new HttpError(400, 'validation', `body.price: must be greater than 0 (got "${body.price}")`, 'body.price');
     const offer = await inTx(deps.db, async (tx) => {
       const request = await visibleRequest(user, id, tx);
       if (!request.invited_seller_ids.includes(user.id)) throw forbidden(`only sellers invited to request ${id} may offer`);
@@ -148,10 +172,16 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       assertTransition(current, status);
       await setStatus(tx, id, current.status, status);
       if (status === 'paid') {
-        const sellerId = (await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id])).rows[0]!.seller_id;
+        const sellerId = (await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id]))
+          .rows[0]!.seller_id;
         await notify(
           tx,
-          [current.buyer_id, sellerId].map((recipientId) => ({ recipientId, type: 'payment_confirmed' as const, requestId: id, offerId: current.selected_offer_id })),
+          [current.buyer_id, sellerId].map((recipientId) => ({
+            recipientId,
+            type: 'payment_confirmed' as const,
+            requestId: id,
+            offerId: current.selected_offer_id,
+          })),
         );
       }
       return (await loadRequest(tx, id))!;
@@ -168,7 +198,10 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       const offer = (await tx.query<OfferRow>('SELECT * FROM offers WHERE id = $1', [current.selected_offer_id])).rows[0];
       if (!offer || offer.seller_id !== user.id) throw forbidden(`only the selected seller of request ${id} may deliver`);
       assertTransition(current, 'delivered');
-      await tx.query(`UPDATE purchase_requests SET status = 'delivered', delivery_note = $2, updated_at = now() WHERE id = $1`, [id, body.note]);
+      await tx.query(`UPDATE purchase_requests SET status = 'delivered', delivery_note = $2, updated_at = now() WHERE id = $1`, [
+        id,
+        body.note,
+      ]);
       // Fault missing-notification: the buyer is never told about the delivery.
       if (!deps.faults.missingNotification) {
         await notify(tx, [{ recipientId: current.buyer_id, type: 'delivery_submitted', requestId: id, offerId: offer.id }]);
@@ -189,7 +222,8 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       await setStatus(tx, id, 'delivered', 'completed');
       const payment = (await tx.query<PaymentRow>(`SELECT * FROM payments WHERE request_id = $1 AND status = 'confirmed'`, [id])).rows[0];
       if (payment) await releaseEscrow(tx, payment, deps.faults);
-      const sellerId = (await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id])).rows[0]!.seller_id;
+      const sellerId = (await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id]))
+        .rows[0]!.seller_id;
       await notify(tx, [{ recipientId: sellerId, type: 'delivery_confirmed', requestId: id, offerId: current.selected_offer_id }]);
       return (await loadRequest(tx, id))!;
     });

@@ -1,0 +1,72 @@
+// The cells of the spec's Infrastructure table for one stage:
+// | Stage | Backend CPU/mem | Scanner CPU/mem | Mongo | Postgres | Redis | Restarts |
+// A value that was not measured shows as n/a with its reason, never as 0.
+import type { StageInfra, Usage } from './aggregate.ts';
+import type { Num } from './series.ts';
+import { SLOW_STATEMENT_MS } from './types.ts';
+
+/** Keys as in reporter/schema.ts InfraRow; every cell is display text. */
+export interface InfraCells {
+  stage: string;
+  backend: string;
+  scanner: string;
+  mongo: string;
+  postgres: string;
+  redis: string;
+  restarts: string;
+}
+
+type Part = [label: string, value: Num, unit: string];
+
+const show = (n: number): string => String(Number.isInteger(n) ? n : Number(n.toFixed(1)));
+
+/** `label value unit` parts joined by `, `; a cell where nothing was measured is `n/a (reasons)`. */
+function cell(parts: Part[], suffix = ''): string {
+  const reasons = [...new Set(parts.flatMap(([, v]) => (typeof v === 'number' ? [] : [v.na])))];
+  if (reasons.length && parts.every(([, v]) => typeof v !== 'number')) return `n/a (${reasons.join('; ')})`;
+  return (
+    parts.map(([label, v, unit]) => (typeof v === 'number' ? `${label} ${show(v)}${unit}` : `${label} n/a (${v.na})`)).join(', ') + suffix
+  );
+}
+
+function usageParts(u: Usage): Part[] {
+  return [
+    ['CPU avg', u.cpuPctAvg, '%'],
+    ['max', u.cpuPctMax, '%'],
+    ['RSS max', u.rssMbMax, ' MB'],
+  ];
+}
+
+const via = (u: Usage): string => (u.via && u.via !== 'processes' ? ` (from ${u.via})` : '');
+
+export function toInfraRow(s: StageInfra): InfraCells {
+  const { total, by } = s.restarts;
+  const who = Object.entries(by).filter(([, n]) => n > 0);
+  return {
+    stage: s.stage,
+    backend: cell(usageParts(s.backend), via(s.backend)),
+    scanner: cell(usageParts(s.scanner), via(s.scanner)),
+    mongo: cell([
+      ['conns max', s.mongo.connectionsMax, ''],
+      ['resident max', s.mongo.residentMbMax, ' MB'],
+    ]),
+    postgres: cell(
+      [
+        ...usageParts(s.postgres),
+        ['conns max', s.postgres.connectionsMax, ''],
+        ['lock waits max', s.postgres.locksWaitingMax, ''],
+        [`slow (>${SLOW_STATEMENT_MS / 1_000} s) max`, s.postgres.slowStatementsMax, ''],
+      ],
+      via(s.postgres),
+    ),
+    redis: cell([
+      ['clients max', s.redis.clientsMax, ''],
+      ['memory max', s.redis.memoryMbMax, ' MB'],
+      ['CPU avg', s.redis.cpuPctAvg, '%'],
+    ]),
+    restarts:
+      typeof total === 'number'
+        ? `${total}${who.length ? ` (${who.map(([name, n]) => `${name} ${n}`).join(', ')})` : ''}`
+        : `n/a (${total.na})`,
+  };
+}

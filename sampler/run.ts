@@ -1,0 +1,151 @@
+// The sampler process: every interval it reads all sources at once and
+// appends one JSON line; it stops on SIGTERM/SIGINT and when its parent's IPC
+// channel closes, after the line in progress is written. URLs that carry
+// secrets come from the environment or the sandbox state file, never argv.
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { redactText } from '../helpers/redact.ts';
+import { dockerSource } from './sources/docker.ts';
+import { hostSource } from './sources/host.ts';
+import { metricsSource } from './sources/metrics.ts';
+import { mongoSource } from './sources/mongo.ts';
+import { postgresSource } from './sources/postgres.ts';
+import { processesSource } from './sources/processes.ts';
+import { redisSource } from './sources/redis.ts';
+import { rpcSource } from './sources/rpc.ts';
+import { SOURCE_NAMES, withTimeout, type Sample, type Source, type SourceName, type SourceResult } from './types.ts';
+
+/** The least time a source is given per line, however short the interval: loopback answers under load take this. */
+const MIN_BUDGET_MS = 1_000;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+export interface CliOptions {
+  target: string;
+  out: string;
+  intervalMs: number;
+  pgUrlFile?: string;
+  rpc?: string;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string' },
+      out: { type: 'string' },
+      'pg-url-file': { type: 'string' },
+      rpc: { type: 'string' },
+      'interval-ms': { type: 'string', default: '1000' },
+    },
+  });
+  const httpUrl = (name: string, value: string | undefined) => {
+    if (value === undefined) throw new Error(`--${name} is required: an http(s) URL`);
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+      throw new Error(`--${name}=${redactText(value)} is not an http(s) URL`);
+    return value;
+  };
+  const intervalMs = Number(values['interval-ms']);
+  if (!Number.isInteger(intervalMs) || intervalMs < 100 || intervalMs > 60_000) {
+    throw new Error(`--interval-ms=${values['interval-ms']} is not an integer in 100..60000`);
+  }
+  if (!values.out) throw new Error('--out is required: the JSONL file to append samples to');
+  return {
+    target: httpUrl('target', values.target),
+    out: values.out,
+    intervalMs,
+    pgUrlFile: values['pg-url-file'],
+    rpc: values.rpc === undefined ? undefined : httpUrl('rpc', values.rpc),
+  };
+}
+
+/** `pgUrl` of a sandbox state file (npm run sandbox writes one, mode 0600). */
+async function pgUrlFromState(file: string): Promise<string> {
+  let state: unknown;
+  try {
+    state = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--pg-url-file ${file} is not a readable JSON file: ${(err as Error).message}`);
+  }
+  const pgUrl = (state as { pgUrl?: unknown } | null)?.pgUrl;
+  if (typeof pgUrl !== 'string') throw new Error(`--pg-url-file ${file} has no string "pgUrl"`);
+  return pgUrl;
+}
+
+/** Passwords and RPC paths (which often hold an API key), masked in every line written. */
+function secretsOf(urls: (string | undefined)[]): string[] {
+  return urls
+    .flatMap((u) => (u && URL.canParse(u) ? [new URL(u).password, new URL(u).pathname + new URL(u).search] : []))
+    .filter((s) => s.length >= 6);
+}
+
+/**
+ * Reads every source at once, each given `budgetMs`: a slow source costs its
+ * own entry (`{ na: 'error: … no answer …' }`), not the line. A reading still
+ * running is awaited again by the next line instead of starting another, so a
+ * hung source never piles up requests on the target.
+ */
+export function lineReader(sources: Record<SourceName, Source>, budgetMs: number): () => Promise<Sample> {
+  const pending = new Map<SourceName, Promise<SourceResult>>();
+  const read = (name: SourceName) => {
+    let reading = pending.get(name);
+    if (!reading) {
+      reading = sources[name].sample().finally(() => pending.delete(name));
+      pending.set(name, reading);
+    }
+    return withTimeout(reading, budgetMs, name);
+  };
+  return async () => {
+    const t = Date.now();
+    const entries = await Promise.all(
+      SOURCE_NAMES.map((name) =>
+        read(name).then(
+          (result) => [name, result] as const,
+          (err: Error) => [name, { na: `error: ${err.message}` }] as const,
+        ),
+      ),
+    );
+    return { t, ...Object.fromEntries(entries) } as Sample;
+  };
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const options = parseCli(argv);
+  const pgUrl = options.pgUrlFile ? await pgUrlFromState(options.pgUrlFile) : env.PG_URL || undefined;
+  const rpcUrl = options.rpc ?? (env.RPC_URL || undefined);
+  const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl]);
+  const sources: Record<SourceName, Source> = {
+    host: hostSource(),
+    processes: processesSource(options.target),
+    postgres: postgresSource(pgUrl),
+    redis: redisSource(env.REDIS_URL || undefined),
+    mongo: mongoSource(env.MONGO_URL || undefined),
+    metrics: metricsSource(options.target),
+    rpc: rpcSource(rpcUrl),
+    docker: dockerSource(),
+  };
+  await mkdir(dirname(options.out), { recursive: true });
+  const file = await open(options.out, 'a');
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
+  if (process.send) {
+    process.once('disconnect', onStop);
+    process.send({ type: 'ready', pid: process.pid });
+  }
+  const readLine = lineReader(sources, Math.max(options.intervalMs, MIN_BUDGET_MS));
+  let next = Date.now();
+  while (!stop.signal.aborted) {
+    const sample = await readLine();
+    await file.appendFile(`${redactText(JSON.stringify(sample), secrets)}\n`);
+    // Behind schedule (a slow source): start the next reading now rather than in a burst.
+    next = Math.max(next + options.intervalMs, Date.now());
+    await delay(next - Date.now(), undefined, { signal: stop.signal }).catch(() => undefined);
+  }
+  await file.close();
+  await Promise.all(
+    Object.values(sources).map((s) => (s.close ? withTimeout(s.close(), CLOSE_TIMEOUT_MS, 'close').catch(() => undefined) : undefined)),
+  );
+}

@@ -1,0 +1,82 @@
+// Each target component's CPU% (of one core, as top shows it) and resident
+// memory, summed over its process tree, for the pids the target lists in
+// GET /health; and each component's restart count from the same answer. The
+// Postgres postmaster's tree holds its backends, so its sum is the database's.
+import { readdir, readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { Health } from '../../contract/http.ts';
+import { parsePidStat, parsePidStatus, processTree, USER_HZ, type PidStat } from '../proc.ts';
+import { request } from '../http.ts';
+import { naField, toMb, type Fields, type Source } from '../types.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+async function fetchHealth(target: string): Promise<Health> {
+  const url = new URL('/health', target);
+  const res = await request(url);
+  // A degraded target answers 503 with the same body: still a reading.
+  const parsed = Health.safeParse(await res.json().catch(() => undefined));
+  if (!parsed.success) throw new Error(`GET ${url.href} answered ${res.status} without a Health body: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+async function procTable(): Promise<Map<number, PidStat>> {
+  const pids = (await readdir('/proc')).filter((entry) => /^[0-9]+$/.test(entry));
+  // A process may exit between readdir and read: it is simply not in the table.
+  const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(parsePidStat, () => undefined)));
+  return new Map(stats.filter((s) => s !== undefined).map((s) => [s.pid, s]));
+}
+
+/** Resident kB of a tree: private memory summed, shared memory (Postgres' shared buffers) counted once. */
+async function treeRssKb(pids: readonly number[]): Promise<number> {
+  const parts = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8').then(parsePidStatus, () => undefined)));
+  const present = parts.filter((p) => p !== undefined);
+  return present.reduce((sum, p) => sum + p.privateKb, 0) + Math.max(0, ...present.map((p) => p.sharedKb));
+}
+
+interface TreeReading {
+  pid: number;
+  ticks: number;
+  atMs: number;
+}
+
+/** Percent of one core between two readings of the same root pid. */
+function cpuPct(before: TreeReading | undefined, now: TreeReading): number | string {
+  // A new pid (first reading, or a restarted component) has no delta yet.
+  if (before === undefined || before.pid !== now.pid || now.atMs <= before.atMs)
+    return naField(`first reading of pid ${now.pid}, no CPU delta yet`);
+  if (now.ticks < before.ticks) return naField(`CPU time of pid ${now.pid}'s tree went down (a child exited without being reaped in it)`);
+  return Math.round(((now.ticks - before.ticks) / USER_HZ / ((now.atMs - before.atMs) / 1_000)) * 1_000) / 10;
+}
+
+export function processesSource(target: string): Source {
+  const local = LOOPBACK.has(new URL(target).hostname);
+  const previous = new Map<string, TreeReading>();
+  return {
+    async sample() {
+      if (!local) return { na: `target ${new URL(target).origin} is not on this host: the pids in its /health are not local processes` };
+      const health = await fetchHealth(target);
+      const table = await procTable();
+      const atMs = performance.now();
+      const parents = new Map([...table].map(([pid, stat]) => [pid, stat.ppid]));
+      const fields: Fields = {};
+      for (const { name, state, restarts, pid } of health.components) {
+        Object.assign(fields, { [`${name}.state`]: state, [`${name}.restarts`]: restarts, [`${name}.pid`]: pid });
+        if (pid === null || !table.has(pid)) {
+          const why = pid === null ? `no pid in /health (state ${state})` : `pid ${pid} from /health is not a process on this host`;
+          fields[`${name}.cpuPct`] = fields[`${name}.rssMb`] = naField(why);
+          previous.delete(name);
+          continue;
+        }
+        const tree = processTree(pid, parents);
+        const ticks = tree.reduce((sum, p) => sum + (table.get(p)?.ticks ?? 0), 0);
+        const reading = { pid, ticks, atMs };
+        fields[`${name}.cpuPct`] = cpuPct(previous.get(name), reading);
+        previous.set(name, reading);
+        fields[`${name}.rssMb`] = toMb((await treeRssKb(tree)) * 1024);
+        fields[`${name}.procs`] = tree.length;
+      }
+      return fields;
+    },
+  };
+}
