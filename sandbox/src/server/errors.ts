@@ -55,13 +55,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const field = fastifyErrorField(err.code);
       const detail =
         field === 'headers.content-type' ? ` (got ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json)` : '';
-      return reply
-        .status(status)
-        .send({
-          error: err.code ?? 'bad_request',
-          message: field ? `${field}: ${err.message}${detail}` : err.message,
-          ...(field ? { field } : {}),
-        });
+      return reply.status(status).send({
+        error: err.code ?? 'bad_request',
+        message: field ? `${field}: ${err.message}${detail}` : err.message,
+        ...(field ? { field } : {}),
+      });
     }
     req.log.error(err);
     console.error(`${req.method} ${req.url} failed: ${err.stack ?? err.message}`);
