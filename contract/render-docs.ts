@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NOTIFICATION_MATRIX, Notification, SOCKET_EVENTS } from './events.ts';
 import { REQUEST_TRANSITIONS } from './http.ts';
 import { ROUTES } from './routes.ts';
+import { WorkerResult } from './worker-result.ts';
 
 const schemaBlock = (title: string, schema: z.ZodType) =>
   [
@@ -100,9 +101,15 @@ export function renderContractDoc(): string {
   return out.join('\n');
 }
 
+/** The spec's worker result schema as a JSON Schema file, for tools outside TypeScript. */
+export function renderWorkerResultSchema(): string {
+  return `${JSON.stringify({ $id: 'https://escrow-ramp/worker-result.schema.json', title: 'Worker result', ...z.toJSONSchema(WorkerResult, { io: 'input' }) }, null, 2)}\n`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { writeFileSync, mkdirSync } = await import('node:fs');
   mkdirSync('docs', { recursive: true });
   writeFileSync('docs/contract.md', renderContractDoc());
-  console.log('wrote docs/contract.md');
+  writeFileSync('docs/worker-result.schema.json', renderWorkerResultSchema());
+  console.log('wrote docs/contract.md and docs/worker-result.schema.json');
 }
