@@ -49,13 +49,18 @@ export function redisBarrier(redisUrl: string): Barrier {
       const list = `${key}:${generation}`;
       if (slot === parties - 1) {
         const releaseAt = Date.now() + LEAD_MS;
-        await client.rPush(list, Array.from({ length: parties }, () => String(releaseAt)));
+        await client.rPush(
+          list,
+          Array.from({ length: parties }, () => String(releaseAt)),
+        );
         await client.expire(list, 24 * 3600);
       }
       const popped = await client.blPop(list, Math.ceil(timeoutMs / 1000));
       if (!popped) {
         const arrived = Number(await client.get(key)) - generation * parties;
-        throw new Error(`setup: barrier ${stage} round ${generation + 1} (redis): ${Math.min(arrived, parties)} of ${parties} flows arrived within ${timeoutMs} ms`);
+        throw new Error(
+          `setup: barrier ${stage} round ${generation + 1} (redis): ${Math.min(arrived, parties)} of ${parties} flows arrived within ${timeoutMs} ms`,
+        );
       }
       return { slot, generation, releaseAt: Number(popped.element) };
     } catch (err) {

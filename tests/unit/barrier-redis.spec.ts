@@ -1,0 +1,60 @@
+// The cross-shard barrier against a real redis-server on a loopback port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { expect, test as base } from '@playwright/test';
+import { redisBarrier } from '../../helpers/barrier.ts';
+import { freePort } from '../../sandbox/src/launcher/ports.ts';
+
+const REDIS = '/usr/bin/redis-server';
+
+const test = base.extend<object, { redisUrl: string }>({
+  redisUrl: [
+    async ({}, use) => {
+      const port = await freePort();
+      const server: ChildProcess = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve());
+          server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+        });
+        await use(`redis://127.0.0.1:${port}`);
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    { scope: 'worker' },
+  ],
+});
+
+test.skip(!existsSync(REDIS), 'redis-server is not installed (.ci/run installs it: apt-get install redis-server)');
+
+test('parties of two shards arriving at different times get one release time and distinct slots', async ({ redisUrl }) => {
+  const barrier = redisBarrier(redisUrl);
+  const req = { runId: `t-${Date.now()}`, stage: 'C4', parties: 4, timeoutMs: 10_000 };
+  const arrivals = await Promise.all([0, 1, 2, 3].map(async (i) => barrier(req).then((a) => ({ ...a, i }))));
+  expect(new Set(arrivals.map((a) => a.releaseAt)).size).toBe(1);
+  expect(arrivals.map((a) => a.slot).sort()).toEqual([0, 1, 2, 3]);
+  expect(arrivals.every((a) => a.generation === 0)).toBe(true);
+  // The next arrivals of the same stage form round 2.
+  const round2 = await Promise.all([0, 1, 2, 3].map(() => barrier(req)));
+  expect(round2.every((a) => a.generation === 1)).toBe(true);
+});
+
+test('a party that waits past its timeout fails naming how many of the stage arrived', async ({ redisUrl }) => {
+  const barrier = redisBarrier(redisUrl);
+  const req = { runId: `t-${Date.now()}`, stage: 'C3', parties: 3, timeoutMs: 1_000 };
+  const results = await Promise.allSettled([barrier(req), barrier(req)]);
+  for (const r of results) {
+    expect(r.status).toBe('rejected');
+    expect((r as PromiseRejectedResult).reason.message).toMatch(/barrier C3 round 1 \(redis\): 2 of 3 flows arrived within 1000 ms/);
+  }
+});
+
+test('an unreachable Redis is a clear setup error', async () => {
+  const port = await freePort();
+  await expect(redisBarrier(`redis://127.0.0.1:${port}`)({ runId: 'x', stage: 'C1', parties: 1, timeoutMs: 1_000 })).rejects.toThrow(
+    /ECONNREFUSED|connect/,
+  );
+});
