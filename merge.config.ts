@@ -1,0 +1,6 @@
+// `npx playwright merge-reports --config merge.config.ts <blob dirs>`: the
+// profile report and Playwright's HTML report over every shard's results.
+export default {
+  testDir: './tests',
+  reporter: [['list'], ['html', { open: 'never' }], ['./reporter/profile-reporter.ts']],
+};
