@@ -113,6 +113,8 @@ export const WorkerResult = z.object({
   /** The payment's destination address: unique across the stage. */
   destination: z.string().nullable(),
   round: z.number().int().positive(),
+  /** Epoch ms at which the stage barrier released this flow (null when it never got there). */
+  barrierReleasedAt: z.number().nullable(),
   startedAt: z.number(),
   endedAt: z.number(),
   calls: z.array(CallSample),

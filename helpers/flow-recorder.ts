@@ -56,6 +56,7 @@ export class FlowRecorder {
     txHash: null as string | null,
   };
   destination: string | null = null;
+  barrierReleasedAt: number | null = null;
   workerId: string;
   round = 1;
   readonly startedAt = now();
@@ -121,6 +122,7 @@ export class FlowRecorder {
       mode: this.mode,
       destination: this.destination,
       round: this.round,
+      barrierReleasedAt: this.barrierReleasedAt,
       startedAt: this.startedAt,
       endedAt,
       calls,

@@ -38,6 +38,7 @@ export function baseWorkerResult(overrides: Partial<WorkerResult> = {}): WorkerR
     errors: [],
     mode: 'status',
     destination: null,
+    barrierReleasedAt: null,
     round: 1,
     startedAt: T0,
     endedAt: T0 + 1_000,

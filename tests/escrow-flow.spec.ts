@@ -165,10 +165,12 @@ test('buyer and sellers complete an escrow purchase with payment credited once a
   // Fixed-duration mode: flows back to back until a deadline shared by the whole stage.
   let first: FlowKit | undefined = await flows.next();
   const { releaseAt } = await test.step('barrier', startTogether);
+  first.recorder.barrierReleasedAt = releaseAt;
   const deadline = run.cfg.STAGE_DURATION ? releaseAt + run.cfg.STAGE_DURATION : 0;
   const failures: string[] = [];
   do {
     const kit = first ?? (await flows.next());
+    kit.recorder.barrierReleasedAt ??= releaseAt;
     first = undefined;
     try {
       await escrowFlow(kit);
