@@ -24,9 +24,11 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
 /** Deep copy with secret-named fields masked and secrets in strings masked. */
 export function redact<T>(value: T, extraSecrets: readonly string[] = []): T {
   const walk = (v: unknown, key?: string): unknown => {
-    if (key !== undefined && SECRET_KEY.test(key) && v !== null && v !== undefined) return MASK;
+    // Objects under a secret-named key are walked, not dropped: a component named "token" in /version is not a secret.
+    if (key !== undefined && SECRET_KEY.test(key) && v !== null && v !== undefined && typeof v !== 'object') return MASK;
     if (typeof v === 'string') return redactText(v, extraSecrets);
-    if (Array.isArray(v)) return v.map((item) => walk(item));
+    // Items inherit their array's key: every value of `cookies: [...]` is a secret.
+    if (Array.isArray(v)) return v.map((item) => walk(item, key));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, k)]));
     return v;
   };

@@ -98,7 +98,7 @@ test.describe('redactText', () => {
 });
 
 test.describe('redact', () => {
-  test('masks secret-named keys at any depth, in objects inside arrays, and whole values under a secret key', () => {
+  test('masks secret-named keys at any depth, in objects inside arrays and in arrays under a secret key', () => {
     const input = {
       password: 'correct horse battery',
       user: { id: UUID, session: { token: 'opaque-session-123', refreshToken: 'r-abcdef' } },
@@ -109,15 +109,18 @@ test.describe('redact', () => {
       credentials: { username: 'ops', pin: 1234 },
       passcode: 4321,
     };
+    expect(redact({ versions: { token: { version: 'tUSDT@0x5FbDB2315678afecb367f032d93F642f64180aa3' } } })).toEqual({
+      versions: { token: { version: 'tUSDT@0x5FbDB2315678afecb367f032d93F642f64180aa3' } },
+    });
     expect(redact(input)).toEqual({
       password: MASK,
       user: { id: UUID, session: { token: MASK, refreshToken: MASK } },
       headers: { Authorization: MASK, Cookie: MASK },
       sellers: [{ username: 'seller-1', PASSWORD: MASK }, [{ apiKey: MASK, api_key: MASK }]],
       wallet: { privateKey: MASK, private_key: MASK, mnemonic: MASK, clientSecret: MASK },
-      // A secret-named key masks its whole value, objects and arrays included.
-      cookies: MASK,
-      credentials: MASK,
+      cookies: [MASK, MASK],
+      // Objects under a secret-named key are walked: their own secret-named fields are masked.
+      credentials: { username: 'ops', pin: 1234 },
       passcode: MASK,
     });
   });
