@@ -2,5 +2,10 @@
 // profile report and Playwright's HTML report over every shard's results.
 export default {
   testDir: './tests',
-  reporter: [['list'], ['html', { open: 'never' }], ['./reporter/profile-reporter.ts']],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['allure-playwright', { resultsDir: 'allure-results' }],
+    ['./reporter/profile-reporter.ts'],
+  ],
 };

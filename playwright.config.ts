@@ -4,8 +4,10 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { parseEnv } from './helpers/config.ts';
+import { redactText } from './helpers/redact.ts';
 import { selectedProjects } from './helpers/selection.ts';
 import { stageName } from './helpers/stages.ts';
+import { allureReporterOptions } from './reporter/allure-categories.ts';
 
 const cfg = parseEnv();
 
@@ -56,8 +58,14 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   globalSetup: './helpers/global-setup.ts',
-  metadata: { runId, mode: cfg.mode, target: cfg.BASE_URL ?? 'sandbox', levels },
-  reporter: [['list'], ['html', { open: 'never' }], ['blob'], ['./reporter/profile-reporter.ts']],
+  metadata: { runId, mode: cfg.mode, target: cfg.BASE_URL ? redactText(cfg.BASE_URL) : 'sandbox', levels },
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['blob'],
+    ['./reporter/profile-reporter.ts'],
+    ['allure-playwright', allureReporterOptions({ runId, mode: cfg.mode, baseUrl: cfg.BASE_URL })],
+  ],
   use: { trace: 'off' },
   webServer: cfg.sandbox
     ? {

@@ -5,7 +5,7 @@ import type { StageSummary } from '../reporter/schema.ts';
 import { STOP_CONDITIONS, stageName } from './stages.ts';
 
 /** What the sampler saw during and after the stage; fields absent when the source was not sampled. */
-export interface StageInfra {
+export interface GateInfra {
   restarts?: Record<string, number>;
   hostCpuAfterCooldown?: number | null;
   hostMemoryAfterCooldown?: number | null;
@@ -20,7 +20,7 @@ export interface GateInput {
   previous: readonly StageSummary[];
   results: readonly WorkerResult[];
   mode: PaymentMode;
-  infra?: StageInfra | null;
+  infra?: GateInfra | null;
 }
 
 export interface GateVerdict {

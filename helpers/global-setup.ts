@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import type { FullConfig } from '@playwright/test';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
-import { ConfigError, parseEnv, maskValue } from './config.ts';
+import { startSampler, type RunningSampler } from '../sampler/main.ts';
+import { ConfigError, parseEnv, maskValue, type SuiteConfig } from './config.ts';
+import { infraTimeline } from './paths.ts';
+import { redactText } from './redact.ts';
 import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
@@ -55,14 +58,37 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       process.env[RUN_ENV.rpcUrl] = rpcUrl;
     }
     const coordinator = await startCoordinator({ fund: funder?.fund });
+    const sampler = await startInfraSampler(cfg, target, chain.data!.rpcUrl);
     process.env[RUN_ENV.target] = target;
     process.env[RUN_ENV.coordinator] = coordinator.url;
     return async () => {
       await coordinator.close();
       funder?.close();
+      await sampler?.stop().catch((err: Error) => console.warn(`infrastructure sampler: ${err.message}`));
     };
   } finally {
     await driver.close();
+  }
+}
+
+/** The spec's infrastructure sampling, in its own process, for the whole run; a run without it still runs (the report says why). */
+async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: string | null): Promise<RunningSampler | undefined> {
+  const runId = process.env.RUN_ID!;
+  try {
+    return await startSampler({
+      target,
+      out: infraTimeline(runId),
+      pgUrlFile: cfg.sandbox && !cfg.PG_URL ? process.env.SANDBOX_STATE_FILE : undefined,
+      pgUrl: cfg.PG_URL,
+      rpcUrl: cfg.RPC_URL ?? rpcUrl ?? undefined,
+      redisUrl: cfg.REDIS_URL,
+      mongoUrl: cfg.MONGO_URL,
+    });
+  } catch (err) {
+    console.warn(
+      `infrastructure sampler did not start, the report's Infrastructure section will say so: ${redactText((err as Error).message)}`,
+    );
+    return undefined;
   }
 }
 

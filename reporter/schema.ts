@@ -54,7 +54,8 @@ export const InfraRow = z.object({
   mongo: z.string(),
   postgres: z.string(),
   redis: z.string(),
-  restarts: z.number().int().nonnegative(),
+  /** A count, or display text from the sampler such as `1 (backend 1)` or `n/a (reason)`. */
+  restarts: z.union([z.number().int().nonnegative(), z.string()]),
 });
 export type InfraRow = z.infer<typeof InfraRow>;
 export const INFRA_ROW_ATTACHMENT = 'escrow-infra-row';

@@ -7,7 +7,7 @@
 // (end without one), so nothing that happens between two stages is lost.
 // "After cooldown" values and the backlog's drain are the last reading in
 // end..cooldownEnd.
-import { between, increase, last, max, mean, NO_SAMPLES, p95, rate, series, withBaseline, type Num, type Series } from './series.ts';
+import { between, increase, last, max, mean, NO_SAMPLES, p95, rate, series, withBaseline, type Num } from './series.ts';
 import { isNotAvailable, Sample, type NotAvailable, type SourceName } from './types.ts';
 
 export { toInfraRow, type InfraCells } from './infra-row.ts';
@@ -77,23 +77,17 @@ function usage(window: Sample[], component: string): Usage {
     .flatMap((s) => (isNotAvailable(s.docker) ? [] : Object.keys(s.docker)))
     .find((key) => key.endsWith('.cpuPct') && key.includes(component))
     ?.slice(0, -'.cpuPct'.length);
+  const candidate = (via: NonNullable<Usage['via']>, cpu: string, rss: string) => ({
+    via,
+    cpu: series(window, via, cpu),
+    rss: series(window, via, rss),
+  });
+  const reported = candidate('metrics', `cpuSeconds.${component}`, `rssMb.${component}`);
   // In order of preference: the whole process tree on this host, the container, what the process says of itself.
-  const candidates: { via: NonNullable<Usage['via']>; cpu: Series; rss: Series }[] = [
-    { via: 'processes', cpu: series(window, 'processes', `${component}.cpuPct`), rss: series(window, 'processes', `${component}.rssMb`) },
-    ...(container
-      ? [
-          {
-            via: 'docker' as const,
-            cpu: series(window, 'docker', `${container}.cpuPct`),
-            rss: series(window, 'docker', `${container}.memMb`),
-          },
-        ]
-      : []),
-    {
-      via: 'metrics',
-      cpu: rate(series(window, 'metrics', `cpuSeconds.${component}`), 100),
-      rss: series(window, 'metrics', `rssMb.${component}`),
-    },
+  const candidates = [
+    candidate('processes', `${component}.cpuPct`, `${component}.rssMb`),
+    ...(container ? [candidate('docker', `${container}.cpuPct`, `${container}.memMb`)] : []),
+    { ...reported, cpu: rate(reported.cpu, 100) },
   ];
   const chosen = candidates.find((c) => c.cpu.points.length + c.rss.points.length > 0);
   const { cpu, rss } = chosen ?? candidates[0]!;

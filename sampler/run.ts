@@ -73,11 +73,13 @@ async function pgUrlFromState(file: string): Promise<string> {
   return pgUrl;
 }
 
-/** Passwords and RPC paths (which often hold an API key), masked in every line written. */
-function secretsOf(urls: (string | undefined)[]): string[] {
-  return urls
-    .flatMap((u) => (u && URL.canParse(u) ? [new URL(u).password, new URL(u).pathname + new URL(u).search] : []))
-    .filter((s) => s.length >= 6);
+/** URL passwords, and the RPC URL's path and query (providers put API keys there): masked in every line written. */
+function secretsOf(urls: (string | undefined)[], rpcUrl: string | undefined): string[] {
+  const parsed = (u: string | undefined) => (u && URL.canParse(u) ? [new URL(u)] : []);
+  return [
+    ...urls.flatMap(parsed).flatMap((u) => [u.password, decodeURIComponent(u.password)]),
+    ...parsed(rpcUrl).map((u) => u.pathname + u.search),
+  ].filter((secret) => secret.length >= 6);
 }
 
 /**
@@ -114,7 +116,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const options = parseCli(argv);
   const pgUrl = options.pgUrlFile ? await pgUrlFromState(options.pgUrlFile) : env.PG_URL || undefined;
   const rpcUrl = options.rpc ?? (env.RPC_URL || undefined);
-  const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl]);
+  const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl], rpcUrl);
   const sources: Record<SourceName, Source> = {
     host: hostSource(),
     processes: processesSource(options.target),

@@ -5,12 +5,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { WorkerResult } from '../contract/worker-result.ts';
-import { GATE_RESULT_ATTACHMENT } from '../reporter/schema.ts';
+import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema.ts';
 import { summarizeStage } from '../reporter/summarize.ts';
 import { parseEnv } from '../helpers/config.ts';
-import { evaluateGate, type StageInfra } from '../helpers/gates.ts';
+import { evaluateGate, type GateInfra } from '../helpers/gates.ts';
+import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { RUN_ENV } from '../helpers/global-setup.ts';
-import { workersDir } from '../helpers/paths.ts';
+import { infraTimeline, workersDir } from '../helpers/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 
 async function stageResults(runId: string): Promise<WorkerResult[]> {
@@ -35,7 +36,7 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
   const target = process.env[RUN_ENV.target]!;
   const runId = process.env.RUN_ID!;
 
-  const infra: StageInfra = {};
+  const infra: GateInfra = {};
   await test.step('cooldown: queues drain', async () => {
     const initial = await backlog(target);
     if (initial === null) return;
@@ -45,6 +46,36 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
       .catch(() => undefined); // a backlog left after the bounded cooldown is a stop condition, reported below
     infra.backlogAtEnd = await backlog(target);
     infra.backlogDrained = infra.backlogAtEnd === 0;
+  });
+
+  await test.step('cooldown: host CPU and memory settle', async () => {
+    // The latest three samples of the timeline; the stop condition is about load that *remains* after cooldown.
+    const recent = async () => {
+      const lines = (await readFile(infraTimeline(runId), 'utf8').catch(() => '')).trim().split('\n').slice(-3);
+      const hosts = lines.flatMap((l) => {
+        try {
+          const host = (JSON.parse(l) as { host?: { cpuFraction?: unknown; memFraction?: unknown } }).host;
+          return typeof host?.cpuFraction === 'number' && typeof host.memFraction === 'number'
+            ? [{ cpu: host.cpuFraction, mem: host.memFraction }]
+            : [];
+        } catch {
+          return [];
+        }
+      });
+      return hosts.length
+        ? { cpu: hosts.reduce((a, h) => a + h.cpu, 0) / hosts.length, mem: hosts.reduce((a, h) => a + h.mem, 0) / hosts.length }
+        : null;
+    };
+    if ((await recent()) === null) return;
+    const settled = (h: { cpu: number; mem: number } | null) =>
+      h !== null && h.cpu <= STOP_CONDITIONS.hostCpuAfterCooldown && h.mem <= STOP_CONDITIONS.hostMemoryAfterCooldown;
+    await expect
+      .poll(async () => settled(await recent()), { timeout: STOP_CONDITIONS.cooldownMs, intervals: [1_000] })
+      .toBe(true)
+      .catch(() => undefined);
+    const after = await recent();
+    infra.hostCpuAfterCooldown = after?.cpu ?? null;
+    infra.hostMemoryAfterCooldown = after?.mem ?? null;
   });
 
   const all = await stageResults(runId);
@@ -60,6 +91,24 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
     )
     .filter((s) => s.flows > 0 || s.stage === level);
   const stage = summaries.at(-1)!;
+  const flows = all.filter((r) => r.stage === level);
+  await test.step('infrastructure of the stage', async () => {
+    const timeline = await readFile(infraTimeline(runId), 'utf8').catch(() => undefined);
+    if (!timeline || flows.length === 0) return;
+    const window = {
+      stage: stageName(level),
+      start: Math.min(...flows.map((r) => r.startedAt)),
+      end: Math.max(...flows.map((r) => r.endedAt)),
+      cooldownEnd: Date.now(),
+    };
+    const [row] = aggregateStages(parseSamples(timeline), [window]);
+    if (!row) return;
+    infra.restarts = row.restarts.by;
+    await testInfo.attach(INFRA_ROW_ATTACHMENT, {
+      body: JSON.stringify({ ...toInfraRow(row), stage: level }),
+      contentType: 'application/json',
+    });
+  });
   const verdict = evaluateGate({
     stage,
     previous: summaries.slice(0, -1),

@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { cpuBusyFraction, parseMeminfo, parseProcStat, type CpuTimes } from '../proc.ts';
 import { naField, toMb, type Source, type SourceResult } from '../types.ts';
 
+const fraction = (v: number): number => Math.round(v * 10_000) / 10_000;
+
 /** A reading at start, so the first sample already has a CPU delta; undefined off Linux (the sample says why). */
 function baseline(): CpuTimes | undefined {
   try {
@@ -27,11 +29,12 @@ export function hostSource(): Source {
       }
       const cpu = parseProcStat(stat);
       const busy = previous ? cpuBusyFraction(previous, cpu) : null;
+      const why = previous ? 'no CPU time passed since the previous /proc/stat reading' : 'first /proc/stat reading, no CPU delta yet';
       previous = cpu;
       const memory = parseMeminfo(meminfo);
       return {
-        cpuFraction: busy ?? naField('no CPU time passed since the previous /proc/stat reading'),
-        memFraction: memory.usedFraction,
+        cpuFraction: busy === null ? naField(why) : fraction(busy),
+        memFraction: fraction(memory.usedFraction),
         memTotalMb: toMb(memory.totalKb * 1024),
         memAvailableMb: toMb(memory.availableKb * 1024),
         cores: cpu.cores,

@@ -2,7 +2,7 @@
 // memory, summed over its process tree, for the pids the target lists in
 // GET /health; and each component's restart count from the same answer. The
 // Postgres postmaster's tree holds its backends, so its sum is the database's.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Health } from '../../contract/http.ts';
 import { parsePidStat, parsePidStatus, processTree, USER_HZ, type PidStat } from '../proc.ts';
@@ -20,17 +20,33 @@ async function fetchHealth(target: string): Promise<Health> {
   return parsed.data;
 }
 
-async function procTable(): Promise<Map<number, PidStat>> {
-  const pids = (await readdir('/proc')).filter((entry) => /^[0-9]+$/.test(entry));
-  // A process may exit between readdir and read: it is simply not in the table.
-  const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(parsePidStat, () => undefined)));
-  return new Map(stats.filter((s) => s !== undefined).map((s) => [s.pid, s]));
+/** A /proc file, or undefined when its process exited meanwhile. */
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// Synchronous reads on purpose: /proc files are generated in memory, and a
+// promise and thread-pool hop per file cost more than the read (async reads
+// doubled this source's CPU per sample when measured: 43 ms against 21 ms).
+function procTable(): Map<number, PidStat> {
+  const table = new Map<number, PidStat>();
+  for (const entry of readdirSync('/proc')) {
+    const text = /^[0-9]+$/.test(entry) ? readProc(`/proc/${entry}/stat`) : undefined;
+    if (text !== undefined) table.set(Number(entry), parsePidStat(text));
+  }
+  return table;
 }
 
 /** Resident kB of a tree: private memory summed, shared memory (Postgres' shared buffers) counted once. */
-async function treeRssKb(pids: readonly number[]): Promise<number> {
-  const parts = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8').then(parsePidStatus, () => undefined)));
-  const present = parts.filter((p) => p !== undefined);
+function treeRssKb(pids: readonly number[]): number {
+  const present = pids.flatMap((pid) => {
+    const text = readProc(`/proc/${pid}/status`);
+    return text === undefined ? [] : [parsePidStatus(text)];
+  });
   return present.reduce((sum, p) => sum + p.privateKb, 0) + Math.max(0, ...present.map((p) => p.sharedKb));
 }
 
@@ -56,7 +72,7 @@ export function processesSource(target: string): Source {
     async sample() {
       if (!local) return { na: `target ${new URL(target).origin} is not on this host: the pids in its /health are not local processes` };
       const health = await fetchHealth(target);
-      const table = await procTable();
+      const table = procTable();
       const atMs = performance.now();
       const parents = new Map([...table].map(([pid, stat]) => [pid, stat.ppid]));
       const fields: Fields = {};
@@ -73,7 +89,7 @@ export function processesSource(target: string): Source {
         const reading = { pid, ticks, atMs };
         fields[`${name}.cpuPct`] = cpuPct(previous.get(name), reading);
         previous.set(name, reading);
-        fields[`${name}.rssMb`] = toMb((await treeRssKb(tree)) * 1024);
+        fields[`${name}.rssMb`] = toMb(treeRssKb(tree) * 1024);
         fields[`${name}.procs`] = tree.length;
       }
       return fields;
