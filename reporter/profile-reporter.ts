@@ -2,11 +2,12 @@
 // infrastructure rows) from test attachments, then in onEnd summarizes,
 // renders and writes reports/<runId>/ in one write phase. Works live and
 // under `npx playwright merge-reports`, since attachments travel in blobs.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult } from '../contract/worker-result.ts';
-import { reportsRoot } from '../helpers/paths.ts';
+import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
+import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { redact } from '../helpers/redact.ts';
 import { stageName } from '../helpers/stages.ts';
 import type { z } from 'zod';
@@ -57,6 +58,23 @@ function parseFrom<T>(attachment: Attachment, schema: z.ZodType<T>, clean: (valu
     return failure(`${name} could not be read: ${(error as Error).message}`);
   }
   return parseAttachment(schema, clean, name, contentType, expectedType, text);
+}
+
+/**
+ * Stages whose gate did not run (`--project=C8` alone) get their Infrastructure row from this
+ * machine's sampler timeline, when the run wrote one; merged shards rely on the gates' attachments.
+ */
+function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], runId: string): InfraRow[] {
+  const file = infraTimeline(runId);
+  const missing = [...new Set(results.map((r) => r.stage))].filter((stage) => !rows.some((row) => row.stage === stage));
+  if (missing.length === 0 || !existsSync(file)) return rows;
+  const samples = parseSamples(readFileSync(file, 'utf8'));
+  const windows = missing.map((stage) => {
+    const flows = results.filter((r) => r.stage === stage);
+    return { stage: stageName(stage), start: Math.min(...flows.map((r) => r.startedAt)), end: Math.max(...flows.map((r) => r.endedAt)) };
+  });
+  const added = aggregateStages(samples, windows).map((infra, i) => ({ ...toInfraRow(infra), stage: missing[i]! }));
+  return [...rows, ...added].sort((a, b) => a.stage - b.stage);
 }
 
 export default class ProfileReporter implements Reporter {
@@ -138,7 +156,7 @@ export default class ProfileReporter implements Reporter {
     const report = summarize(results, {
       ...meta,
       gates: gatesByStage(byKey(this.gates)),
-      infrastructure: byKey(this.infra),
+      infrastructure: withTimelineRows(byKey(this.infra), results, meta.runId),
       collectionErrors: byKey(this.errors),
       ...(result.status === 'interrupted' || result.status === 'timedout'
         ? { stopReason: `the Playwright run ended ${result.status}` }

@@ -55,6 +55,7 @@ function lacking(sample: Sample | undefined): string[] {
     : [...numbers, `docker=${JSON.stringify(docker)}`];
 }
 
+const lineCount = (file: string): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
 const lastLine = (file: string): Sample | undefined => (existsSync(file) ? parseSamples(readFileSync(file, 'utf8')).at(-1) : undefined);
 
 test('samples host, processes, Postgres, metrics and RPC of a live stack, says why Redis, Mongo and docker are n/a, and stops', async ({
@@ -74,6 +75,7 @@ test('samples host, processes, Postgres, metrics and RPC of a live stack, says w
   });
   try {
     expect(readFileSync(`/proc/${sampler.pid}/cmdline`, 'utf8'), 'argv, which ps shows').not.toContain(password);
+    await expect.poll(() => lineCount(out), { message: 'JSONL lines written', timeout: 30_000 }).toBeGreaterThanOrEqual(5);
     await expect.poll(() => lacking(lastLine(out)), { message: 'numbers from every source that is there', timeout: 30_000 }).toEqual([]);
   } finally {
     await sampler.stop();
@@ -83,6 +85,10 @@ test('samples host, processes, Postgres, metrics and RPC of a live stack, says w
   const text = readFileSync(out, 'utf8');
   expect(text).not.toContain(password);
   const samples = parseSamples(text);
+  const gaps = samples.slice(1).map((s, i) => s.t - samples[i]!.t);
+  expect(Math.min(...gaps), `gaps between lines ${gaps.join(', ')} ms: one line per 200 ms interval, no bursts`).toBeGreaterThanOrEqual(
+    150,
+  );
   const complete = [...samples].reverse().find((s) => lacking(s).length === 0)!;
   expect((complete.processes as Fields)['postgres.procs'], 'the postmaster and its backends').toBeGreaterThan(1);
   expect((complete.postgres as Fields).connections, "the backend's and scanner's pools").toBeGreaterThan(0);
