@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult } from '../contract/worker-result.ts';
+import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult, type PaymentMode } from '../contract/worker-result.ts';
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { redact } from '../helpers/redact.ts';
@@ -25,9 +25,10 @@ import {
 } from './collect.ts';
 import { formatMs } from './format.ts';
 import { renderMarkdown, type ChartRef } from './render-markdown.ts';
-import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError } from './schema.ts';
+import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from './stats.ts';
-import { summarize } from './summarize.ts';
+import { summarize, summarizeStage } from './summarize.ts';
+import { evaluateGate } from '../helpers/gates.ts';
 
 export interface ProfileReporterOptions {
   /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as helpers/paths.ts. */
@@ -75,6 +76,36 @@ function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], ru
   });
   const added = aggregateStages(samples, windows).map((infra, i) => ({ ...toInfraRow(infra), stage: missing[i]! }));
   return [...rows, ...added].sort((a, b) => a.stage - b.stage);
+}
+
+/**
+ * A stage whose gate project did not run (its flows failed, so Playwright skipped the gate, or
+ * `--project=C8` ran alone) is still judged by the same stop conditions, so the report names them.
+ */
+function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infra: readonly InfraRow[]): Record<number, StageGate> {
+  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
+  const summaries = stages.map((stage) =>
+    summarizeStage(
+      stage,
+      results.filter((r) => r.stage === stage),
+      null,
+      0,
+    ),
+  );
+  const gates: Record<number, StageGate> = {};
+  summaries.forEach((stage, i) => {
+    const restarts = infra.find((row) => row.stage === stage.stage)?.restarts;
+    const restartCount = typeof restarts === 'number' ? restarts : Number(/^(\d+)/.exec(restarts ?? '')?.[1] ?? 0);
+    const verdict = evaluateGate({
+      stage,
+      previous: summaries.slice(0, i),
+      results: results.filter((r) => r.stage === stage.stage),
+      mode,
+      infra: { restarts: restartCount ? { components: restartCount } : {} },
+    });
+    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons };
+  });
+  return gates;
 }
 
 export default class ProfileReporter implements Reporter {
@@ -153,10 +184,11 @@ export default class ProfileReporter implements Reporter {
     const byKey = <T>(map: Map<string, T>): T[] => [...map.keys()].sort().map((k) => map.get(k)!);
     const results = byKey(this.results);
     const meta = runMetaFrom(this.metadata, results, [...this.stageProgress.keys()], new Date().toISOString());
+    const infrastructure = withTimelineRows(byKey(this.infra), results, meta.runId);
     const report = summarize(results, {
       ...meta,
-      gates: gatesByStage(byKey(this.gates)),
-      infrastructure: withTimelineRows(byKey(this.infra), results, meta.runId),
+      gates: { ...reporterGates(results, meta.mode ?? 'live', infrastructure), ...gatesByStage(byKey(this.gates)) },
+      infrastructure,
       collectionErrors: byKey(this.errors),
       ...(result.status === 'interrupted' || result.status === 'timedout'
         ? { stopReason: `the Playwright run ended ${result.status}` }

@@ -15,7 +15,8 @@ SELECT
   (SELECT count(*)::int FROM pg_locks WHERE pid IS DISTINCT FROM pg_backend_pid()) AS locks,
   (SELECT count(*)::int FROM pg_locks WHERE NOT granted) AS waiting,
   (SELECT count(*)::int FROM pg_stat_activity
-    WHERE state = 'active' AND pid <> pg_backend_pid() AND now() - query_start > make_interval(secs => $1)) AS slow`;
+    WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()
+      AND now() - query_start > make_interval(secs => $1)) AS slow`;
 
 interface Row {
   by_state: Record<string, number>;

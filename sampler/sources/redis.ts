@@ -38,7 +38,7 @@ export function redisSource(redisUrl: string | undefined): Source {
         connectedClients: need('connected_clients'),
         usedMemoryMb: toMb(need('used_memory')),
         opsPerSec: need('instantaneous_ops_per_sec'),
-        cpuSeconds: need('used_cpu_sys') + need('used_cpu_user'),
+        cpuSeconds: Math.round((need('used_cpu_sys') + need('used_cpu_user')) * 1e6) / 1e6,
       };
     },
     close: async () => {

@@ -45,6 +45,8 @@ function flow(stage: number, n: number, extra: Partial<WorkerResult> = {}): Work
     stage,
     workerId,
     runId: `run-e2e-${workerId}`,
+    // Each flow has its own payment: ids shared between flows are a stop condition.
+    paymentId: `payment-${workerId}`,
     startedAt: T0 + n,
     endedAt: T0 + 2_000 + n,
     timingsMs: { ...baseWorkerResult().timingsMs, total: 2_000 },

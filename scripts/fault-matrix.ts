@@ -1,0 +1,237 @@
+// npm run test:faults - the fault-detection matrix. For every sandbox fault
+// switch: a short stage (and its gate) against a sandbox with that fault on,
+// then the run's report.json must flag it - the right metric non-zero, the gate
+// failed with the right reason, the failed flows of the right class.
+// Writes docs/fault-matrix.md from what was observed.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Report } from '../reporter/schema.ts';
+import { FAULT_NAMES } from '../sandbox/src/faults.ts';
+import { runDir } from '../helpers/paths.ts';
+
+type Stage = Report['stages'][number];
+
+interface FaultCase {
+  fault: string;
+  /** The realistic bug, in words. */
+  bug: string;
+  mode: 'fixture' | 'live';
+  levels?: string;
+  env?: Record<string, string>;
+  /** The metric that must show it, read from the last stage. */
+  metric: [label: string, read: (s: Stage) => number];
+  gateReason: RegExp;
+  /** Failure classes the failed flows may have. */
+  classes: string[];
+}
+
+const c = (name: keyof Stage['correctness']): [string, (s: Stage) => number] => [`correctness.${name}`, (s) => s.correctness[name]];
+
+const CASES: FaultCase[] = [
+  {
+    fault: 'duplicate-credit',
+    bug: 'a retry writes a second escrow credit',
+    mode: 'fixture',
+    metric: c('duplicateCredits'),
+    gateReason: /duplicate ledger credit/,
+    classes: ['product'],
+  },
+  {
+    fault: 'wrong-recipient',
+    bug: 'seller_offer_created goes to the seller',
+    mode: 'fixture',
+    metric: c('wrongRecipient'),
+    gateReason: /wrong user/,
+    classes: ['product'],
+  },
+  {
+    fault: 'missing-notification',
+    bug: 'delivery_submitted is never sent',
+    mode: 'fixture',
+    metric: ['notifications.missing', (s) => s.notifications.missing],
+    gateReason: /notification missing/,
+    classes: ['product'],
+  },
+  {
+    fault: 'duplicate-notification',
+    bug: 'offer_accepted is sent twice',
+    mode: 'fixture',
+    metric: ['notifications.duplicates', (s) => s.notifications.duplicates],
+    gateReason: /success .* below/,
+    classes: ['product'],
+  },
+  {
+    fault: 'list-leak',
+    bug: "a buyer's list shows other buyers' requests",
+    mode: 'fixture',
+    metric: c('crossWorkerLeaks'),
+    gateReason: /cross-worker state leak/,
+    classes: ['product'],
+  },
+  {
+    fault: 'non-buyer-confirm',
+    bug: 'a seller can confirm delivery',
+    mode: 'fixture',
+    metric: c('nonBuyerConfirmSuccess'),
+    gateReason: /non-buyer delivery confirmation/,
+    classes: ['product'],
+  },
+  {
+    fault: 'double-accept',
+    bug: 'racing accepts both win',
+    mode: 'fixture',
+    metric: c('doubleAccepts'),
+    gateReason: /more than one offer accepted/,
+    classes: ['product'],
+  },
+  {
+    fault: 'underpaid-accepted',
+    bug: 'a short payment counts as paid',
+    mode: 'fixture',
+    metric: c('underOverpayments'),
+    gateReason: /under\/overpayment/,
+    classes: ['product'],
+  },
+  {
+    fault: 'ledger-imbalance',
+    bug: 'the release books less than it takes from escrow',
+    mode: 'fixture',
+    metric: c('ledgerInconsistencies'),
+    gateReason: /ledger inconsistency/,
+    classes: ['product'],
+  },
+  {
+    fault: 'error-rate=0.05',
+    bug: '5% of API calls fail with 500',
+    mode: 'fixture',
+    levels: '4',
+    metric: ['fiveXXRate (per mille)', (s) => Math.round((s.fiveXXRate ?? 0) * 1000)],
+    gateReason: /5xx rate|success .* below/,
+    classes: ['product'],
+  },
+  {
+    fault: 'slow-payment-intent=10500',
+    bug: 'payment intents take 10.5 s',
+    mode: 'fixture',
+    levels: '1,2',
+    metric: ['p95 payment intent (ms)', (s) => s.p95.paymentIntentMs ?? 0],
+    gateReason: /payment intent above 10000 ms for 2 consecutive stages/,
+    classes: [],
+  },
+  {
+    fault: 'scanner-stall',
+    bug: 'the scanner stops making progress',
+    mode: 'live',
+    env: { SCANNER_TIMEOUT_MS: '2000', SCANNER_CONFIRM_TIMEOUT_MS: '8000' },
+    metric: ['failed flows', (s) => s.fail],
+    gateReason: /success .* below/,
+    classes: ['capacity'],
+  },
+  {
+    fault: 'backend-crash-after=60',
+    bug: 'the backend dies mid-stage and is restarted',
+    mode: 'fixture',
+    metric: ['failed flows', (s) => s.fail],
+    gateReason: /component restarts|success .* below/,
+    classes: ['capacity', 'product'],
+  },
+];
+
+interface Outcome {
+  c: FaultCase;
+  ok: boolean;
+  problems: string[];
+  metricValue: number | null;
+  reasons: string[];
+  classes: string[];
+  seconds: number;
+}
+
+function run(c: FaultCase, runId: string): Promise<number> {
+  const levels = c.levels ?? '2';
+  const projects = levels.split(',').flatMap((l) => [`--project=C${l}`, `--project=gate-C${l}`]);
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['playwright', 'test', ...projects], {
+      env: {
+        ...process.env,
+        BASE_URL: '',
+        RUN_ID: runId,
+        SANDBOX_FAULTS: c.fault,
+        PAYMENT_MODE: c.mode,
+        CONCURRENCY_LEVELS: levels,
+        NOTIFY_TIMEOUT_MS: '4000',
+        OP_TIMEOUT_MS: '20000',
+        ...c.env,
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function check(c: FaultCase): Promise<Outcome> {
+  const runId = `faults-${c.fault.replace(/[=.]/g, '-')}-${Date.now().toString(36)}`;
+  const t0 = performance.now();
+  const exit = await run(c, runId);
+  const problems: string[] = [];
+  let report: Report | undefined;
+  try {
+    report = JSON.parse(readFileSync(`${runDir(runId)}/report.json`, 'utf8')) as Report;
+  } catch {
+    problems.push(`no report.json (playwright exited ${exit})`);
+  }
+  const stage = report?.stages.filter((s) => s.flows > 0).at(-1);
+  const metricValue = stage ? c.metric[1](stage) : null;
+  const reasons = report?.stages.flatMap((s) => s.gate?.reasons ?? []) ?? [];
+  const classes = [...new Set(report?.stages.flatMap((s) => s.failures.map((f) => f.class)) ?? [])];
+  if (exit === 0) problems.push('the run passed');
+  if (!metricValue) problems.push(`${c.metric[0]} is ${metricValue}`);
+  if (!reasons.some((r) => c.gateReason.test(r)))
+    problems.push(`no gate reason matching ${c.gateReason} (got: ${reasons.join(' | ') || 'none'})`);
+  const wrongClass = classes.filter((k) => !c.classes.includes(k));
+  if (c.classes.length && (classes.length === 0 || wrongClass.length))
+    problems.push(`failure classes ${classes.join(', ') || 'none'}, expected ${c.classes.join(' or ')}`);
+  return { c, ok: problems.length === 0, problems, metricValue, reasons, classes, seconds: (performance.now() - t0) / 1000 };
+}
+
+function renderDoc(outcomes: Outcome[]): string {
+  const rows = outcomes.map((o) => {
+    const reason = o.reasons.find((r) => o.c.gateReason.test(r)) ?? '—';
+    return `| \`${o.c.fault}\` | ${o.c.bug} | ${o.c.mode} | ${o.c.metric[0]} = ${o.metricValue ?? 'n/a'} | ${reason.replace(/\|/g, '\\|').slice(0, 160)} | ${o.classes.join(', ') || '—'} | ${o.ok ? 'detected' : `NOT DETECTED: ${o.problems.join('; ')}`} |`;
+  });
+  return [
+    '# Fault-detection matrix',
+    '',
+    '<!-- generated by `npm run test:faults`; do not edit by hand -->',
+    '',
+    'Every sandbox fault switch, a short stage against a sandbox with the fault on, and what the suite reported.',
+    '',
+    '| Fault | Bug | Mode | Detected by | Gate reason | Class | Result |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Generated ${new Date().toISOString()}.`,
+    '',
+  ].join('\n');
+}
+
+const only = process.argv.slice(2);
+const cases = only.length ? CASES.filter((c) => only.some((o) => c.fault.startsWith(o))) : CASES;
+const uncovered = FAULT_NAMES.filter((name) => !CASES.some((c) => c.fault.split('=')[0] === name));
+if (uncovered.length) {
+  console.error(`fault switches without a matrix case: ${uncovered.join(', ')}`);
+  process.exit(1);
+}
+const outcomes: Outcome[] = [];
+for (const c of cases) {
+  const o = await check(c);
+  outcomes.push(o);
+  console.log(
+    `${o.ok ? 'detected    ' : 'NOT DETECTED'} ${c.fault.padEnd(28)} ${o.seconds.toFixed(0).padStart(4)} s  ${o.ok ? `${c.metric[0]} = ${o.metricValue}` : o.problems.join('; ')}`,
+  );
+}
+if (!only.length) writeFileSync('docs/fault-matrix.md', renderDoc(outcomes));
+const failed = outcomes.filter((o) => !o.ok).length;
+console.log(`${outcomes.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
