@@ -31,6 +31,9 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   // Refusals come before any request reaches the target.
   if (cfg.mode === 'fixture' && cfg.BASE_URL) refuseFixtureHost(cfg.BASE_URL, cfg.FIXTURE_ALLOWED_HOSTS);
   if (cfg.mode === 'live' && cfg.CHAIN_ID) refuseMainnet(cfg.CHAIN_ID);
+  const flows = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv).reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
+  // Live mode against a deployment: the funder, its chain and its balance are checked through the RPC alone.
+  let funder: Funder | undefined = cfg.mode === 'live' && !cfg.sandbox ? await deploymentFunder(cfg, flows) : undefined;
   const driver = new HttpEscrowDriver(target, { timeoutMs: 10_000 });
   try {
     const health = await driver.health();
@@ -43,18 +46,15 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     if (cfg.mode === 'fixture' && !chain.data!.fixturesEnabled) {
       throw new ConfigError(`PAYMENT_MODE=fixture but the target has no fixture deposits (GET /chain fixturesEnabled=false)`);
     }
-
-    const flows = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv).reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
-    let funder: Funder | undefined;
-    if (cfg.mode === 'live') {
-      const chainId = cfg.CHAIN_ID ?? chain.data!.chainId;
-      refuseMainnet(chainId);
-      const rpcUrl = cfg.RPC_URL ?? chain.data!.rpcUrl;
-      if (!rpcUrl) throw new ConfigError('RPC_URL=(unset) is required in live mode when the target does not publish one');
-      const privateKey = cfg.FUNDER_PRIVATE_KEY ?? (cfg.sandbox ? sandboxFunderKey() : undefined);
-      if (!privateKey)
-        throw new ConfigError("FUNDER_PRIVATE_KEY=(unset) is required in live mode against BASE_URL: it funds each flow's buyer wallet");
-      funder = await createFunder({ rpcUrl, chainId, tokenAddress: cfg.TOKEN_ADDRESS ?? chain.data!.tokenAddress, privateKey, flows });
+    if (cfg.mode === 'live' && cfg.sandbox) {
+      const rpcUrl = chain.data!.rpcUrl!;
+      funder = await createFunder({
+        rpcUrl,
+        chainId: chain.data!.chainId,
+        tokenAddress: chain.data!.tokenAddress,
+        privateKey: sandboxFunderKey(),
+        flows,
+      });
       process.env[RUN_ENV.rpcUrl] = rpcUrl;
     }
     const coordinator = await startCoordinator({ fund: funder?.fund });
@@ -92,8 +92,27 @@ async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: strin
   }
 }
 
-function sandboxFunderKey(): string | undefined {
+function sandboxFunderKey(): string {
   const file = process.env.SANDBOX_STATE_FILE;
-  if (!file) return undefined;
+  if (!file) throw new ConfigError('SANDBOX_STATE_FILE is not set: the sandbox writes its funder key there');
   return (JSON.parse(readFileSync(file, 'utf8')) as SandboxState).funderPrivateKey;
+}
+
+/** Live mode against BASE_URL pays from FUNDER_PRIVATE_KEY on RPC_URL: everything it needs is configuration, checked here. */
+async function deploymentFunder(cfg: SuiteConfig, flows: number): Promise<Funder> {
+  const missing = (['FUNDER_PRIVATE_KEY', 'RPC_URL', 'TOKEN_ADDRESS', 'CHAIN_ID'] as const).filter((name) => cfg[name] === undefined);
+  if (missing.length) {
+    throw new ConfigError(
+      `PAYMENT_MODE=live against BASE_URL needs ${missing.map((m) => `${m}=(unset)`).join(', ')}: the funder pays each flow's buyer wallet on that chain`,
+    );
+  }
+  const funder = await createFunder({
+    rpcUrl: cfg.RPC_URL!,
+    chainId: cfg.CHAIN_ID!,
+    tokenAddress: cfg.TOKEN_ADDRESS!,
+    privateKey: cfg.FUNDER_PRIVATE_KEY!,
+    flows,
+  });
+  process.env[RUN_ENV.rpcUrl] = cfg.RPC_URL!;
+  return funder;
 }

@@ -48,7 +48,8 @@ export async function startSampler(options: SamplerOptions): Promise<RunningSamp
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2_000)));
   let stopping = false;
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
+  // 'close', not 'exit': only then has all of its stderr been read.
+  const exited = new Promise<string>((resolve) => child.once('close', (code, signal) => resolve(signal ?? `code ${code}`)));
   const died = async (when: string) =>
     new Error(`sampler (pid ${child.pid}) exited with ${await exited} ${when}: ${redactText(stderr.trim()) || 'no stderr'}`);
   await new Promise<void>((resolve, reject) => {
@@ -62,7 +63,7 @@ export async function startSampler(options: SamplerOptions): Promise<RunningSamp
       resolve();
     });
     child.once('error', reject);
-    child.once('exit', () => {
+    child.once('close', () => {
       clearTimeout(timer);
       died('before it was ready').then(reject, reject);
     });
