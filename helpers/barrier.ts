@@ -9,6 +9,8 @@ export interface BarrierRequest {
   stage: string;
   parties: number;
   timeoutMs: number;
+  /** This flow will not run (its setup failed): count it, answer at once, let the others go. */
+  abandoned?: boolean;
 }
 
 export type Barrier = (req: BarrierRequest) => Promise<BarrierArrival>;
@@ -17,11 +19,11 @@ export type Barrier = (req: BarrierRequest) => Promise<BarrierArrival>;
 const LEAD_MS = 150;
 
 export function coordinatorBarrier(coordinatorUrl: string): Barrier {
-  return async ({ stage, parties, timeoutMs }) => {
+  return async ({ stage, parties, timeoutMs, abandoned }) => {
     const res = await fetch(`${coordinatorUrl}/barrier`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ stage, parties, timeoutMs }),
+      body: JSON.stringify({ stage, parties, timeoutMs, abandoned }),
       signal: AbortSignal.timeout(timeoutMs + 5_000),
     });
     const body = (await res.json()) as BarrierArrival & { error?: string };
@@ -35,7 +37,7 @@ export function coordinatorBarrier(coordinatorUrl: string): Barrier {
  * release time per party onto the generation's list; the others block on it.
  */
 export function redisBarrier(redisUrl: string): Barrier {
-  return async ({ runId, stage, parties, timeoutMs }) => {
+  return async ({ runId, stage, parties, timeoutMs, abandoned }) => {
     const { createClient } = await import('redis');
     const client = createClient({ url: redisUrl, socket: { connectTimeout: 10_000, reconnectStrategy: false } });
     client.on('error', () => undefined); // surfaced by the awaited commands below
@@ -55,6 +57,7 @@ export function redisBarrier(redisUrl: string): Barrier {
         );
         await client.expire(list, 24 * 3600);
       }
+      if (abandoned) return { slot, generation, releaseAt: Date.now() };
       const popped = await client.blPop(list, Math.ceil(timeoutMs / 1000));
       if (!popped) {
         const arrived = Number(await client.get(key)) - generation * parties;

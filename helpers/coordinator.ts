@@ -26,7 +26,11 @@ export class StageBarrier {
 
   constructor(private readonly leadMs = 100) {}
 
-  arrive(stage: string, parties: number, timeoutMs: number, respond: (status: number, body: unknown) => void): void {
+  /**
+   * A flow whose setup failed still arrives, with `abandoned`: it is answered at once and
+   * counts as a party, so the rest of its generation starts without waiting for it.
+   */
+  arrive(stage: string, parties: number, timeoutMs: number, respond: (status: number, body: unknown) => void, abandoned = false): void {
     const n = this.arrivals.get(stage) ?? 0;
     this.arrivals.set(stage, n + 1);
     const generation = Math.floor(n / parties);
@@ -43,7 +47,10 @@ export class StageBarrier {
       const list = this.waiting.get(key) ?? [];
       once(408, { error: `barrier ${stage} round ${generation + 1}: ${list.length} of ${parties} flows arrived within ${timeoutMs} ms` });
     }, timeoutMs);
-    waiters.push({ slot: n % parties, respond: once });
+    if (abandoned) {
+      once(200, { slot: n % parties, generation, releaseAt: Date.now() } satisfies BarrierArrival);
+      waiters.push({ slot: n % parties, respond: () => undefined });
+    } else waiters.push({ slot: n % parties, respond: once });
     this.waiting.set(key, waiters);
     if (waiters.length === parties) {
       this.waiting.delete(key);
@@ -77,11 +84,16 @@ export async function startCoordinator(options: { fund?: FundHandler } = {}): Pr
     try {
       const body = await readJson(req);
       if (req.method === 'POST' && req.url === '/barrier') {
-        const { stage, parties, timeoutMs } = body as { stage?: string; parties?: number; timeoutMs?: number };
+        const { stage, parties, timeoutMs, abandoned } = body as {
+          stage?: string;
+          parties?: number;
+          timeoutMs?: number;
+          abandoned?: boolean;
+        };
         if (typeof stage !== 'string' || !Number.isInteger(parties) || parties! < 1 || !Number.isInteger(timeoutMs)) {
           return respond(400, { error: 'barrier needs { stage: string, parties: integer >= 1, timeoutMs: integer }' });
         }
-        return barrier.arrive(stage, parties!, timeoutMs!, respond);
+        return barrier.arrive(stage, parties!, timeoutMs!, respond, abandoned === true);
       }
       if (req.method === 'POST' && req.url === '/fund') {
         if (!options.fund) return respond(409, { error: 'funding is available in live mode only' });
