@@ -38,13 +38,24 @@ async function intent(ctx: PaymentContext): Promise<Payment> {
 /** Polls the scanner check until the payment is confirmed; every check is a timed sample. */
 async function confirmByScanner(ctx: PaymentContext, payment: Payment): Promise<Payment> {
   let last = payment;
-  await expect
-    .poll(async () => (last = ok(await ctx.api.checkPayment(ctx.buyer.token, payment.id))).status, {
-      timeout: ctx.run.cfg.SCANNER_CONFIRM_TIMEOUT_MS,
-      intervals: [250],
-      message: `payment ${payment.id} confirmed by the scanner`,
-    })
-    .toBe('confirmed');
+  let lastAnswer = 'no check answered';
+  const check = async () => {
+    const res = await ctx.api.checkPayment(ctx.buyer.token, payment.id);
+    if (!res.ok) {
+      lastAnswer = `answered ${res.status}: ${res.error?.message ?? ''}`;
+      return 'unanswered';
+    }
+    last = res.data!;
+    lastAnswer = `answered ${res.status}: payment ${last.status}`;
+    return last.status;
+  };
+  const timeout = ctx.run.cfg.SCANNER_CONFIRM_TIMEOUT_MS;
+  try {
+    await expect.poll(check, { timeout, intervals: [250] }).toBe('confirmed');
+  } catch {
+    // The last answer says why (a 504 from a stalled scanner is infrastructure, a pending payment is the product's).
+    throw new Error(`scanner did not confirm payment ${payment.id} within ${timeout} ms; last check ${lastAnswer}`);
+  }
   return last;
 }
 

@@ -33,7 +33,9 @@ const SETUP = /\b(barrier|ConfigError|register|fund|setup)\b/i;
 export function classify(step: string, error: Error | string, gaps: readonly KnownGap[] = []): FailureClass {
   const text = `${step}: ${typeof error === 'string' ? error : `${error.name} ${error.message}`}`;
   if (gaps.some((g) => new RegExp(g.match, 'i').test(text))) return 'known-gap';
-  // The target answered 5xx: its bug, even when the call was part of our setup.
+  // A gateway error (502-504) is a dependency that did not answer: infrastructure.
+  if (/\banswered 50[234]\b/.test(text)) return 'capacity';
+  // Any other 5xx answer is the target's bug, even when the call was part of our setup.
   if (/\banswered 5\d\d\b/.test(text)) return 'product';
   if (step === 'setup' || SETUP.test(step) || (typeof error !== 'string' && error.name === 'ConfigError')) return 'setup';
   if (EXTERNAL.test(text)) return 'external';
