@@ -43,13 +43,18 @@ export async function postgresProbe(
   await client.connect();
   try {
     const before = recorder.evidence.length;
+    const corroborate = (metric: 'duplicateCredits' | 'ledgerInconsistencies', evidence: string, n: number) => {
+      const counted = recorder.correctness[metric];
+      if (n > counted) recorder.count(metric, evidence, n - counted);
+      else recorder.evidence.push(`${metric}: ${evidence}`);
+    };
     if (subject.paymentId) {
       const credits = (await client.query<{ n: number }>(queries.credits!, [subject.paymentId])).rows[0]?.n ?? 0;
-      if (credits > 1)
-        recorder.count('duplicateCredits', `postgres: payment ${subject.paymentId} has ${credits} escrow credits`, credits - 1);
-      for (const row of (await client.query<{ journal: string; sum: string }>(queries.unbalanced!, [subject.paymentId])).rows) {
-        recorder.count('ledgerInconsistencies', `postgres: payment ${subject.paymentId} journal ${row.journal} sums to ${row.sum}`);
-      }
+      // The API's ledger probe may have counted the same violation: the database corroborates, it does not count it twice.
+      if (credits > 1) corroborate('duplicateCredits', `postgres: payment ${subject.paymentId} has ${credits} escrow credits`, credits - 1);
+      const unbalanced = (await client.query<{ journal: string; sum: string }>(queries.unbalanced!, [subject.paymentId])).rows;
+      const sums = unbalanced.map((r) => `journal ${r.journal} sums to ${r.sum}`).join(', ');
+      if (unbalanced.length) corroborate('ledgerInconsistencies', `postgres: payment ${subject.paymentId} ${sums}`, unbalanced.length);
     }
     for (const row of (
       await client.query<{ id: string; recipient: string; type: string }>(queries.foreignRecipients!, [subject.requestId, subject.userIds])
