@@ -93,7 +93,10 @@ export function lineReader(sources: Record<SourceName, Source>, budgetMs: number
   const read = (name: SourceName) => {
     let reading = pending.get(name);
     if (!reading) {
-      reading = sources[name].sample().finally(() => pending.delete(name));
+      // A source that throws synchronously (a /proc entry gone mid-read) still yields an n/a entry, not a dead loop.
+      reading = Promise.resolve()
+        .then(() => sources[name].sample())
+        .finally(() => pending.delete(name));
       pending.set(name, reading);
     }
     return withTimeout(reading, budgetMs, name);
