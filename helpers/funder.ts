@@ -59,10 +59,18 @@ export async function createFunder(opts: {
   }
   const signer = new NonceManager(wallet);
   const erc20 = token.connect(signer) as Contract;
+  // Sends one at a time: concurrent sends can reach the node out of nonce order, and a node that
+  // mines on every transaction (hardhat) rejects a nonce gap instead of queueing it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(send: () => Promise<T>): Promise<T> => {
+    const sent = queue.then(send);
+    queue = sent.catch(() => undefined);
+    return sent;
+  };
   return {
     fund: async (address) => {
-      const gasTx = await signer.sendTransaction({ to: address, value: FLOW_GAS_WEI });
-      const tokenTx = (await erc20.getFunction('transfer')(address, perFlowTokens)) as ContractTransactionResponse;
+      const gasTx = await serial(() => signer.sendTransaction({ to: address, value: FLOW_GAS_WEI }));
+      const tokenTx = await serial(() => erc20.getFunction('transfer')(address, perFlowTokens) as Promise<ContractTransactionResponse>);
       await Promise.all([gasTx.wait(), tokenTx.wait()]);
       return { txHashes: [gasTx.hash, tokenTx.hash] };
     },
