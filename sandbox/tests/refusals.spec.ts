@@ -24,16 +24,18 @@ async function countingTarget(): Promise<Target & { server: Server }> {
 }
 
 function runSuite(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  // Its own output folder: a run clears its output folder first, and test-results/ is this run's.
+  const output = test.info().outputPath('suite-output');
   return new Promise((resolve) => {
-    const child = spawn('npx', ['playwright', 'test', '--project=C1', '--reporter=line'], {
+    const child = spawn('npx', ['playwright', 'test', '--project=C1', '--reporter=line', `--output=${output}`], {
       cwd: ROOT,
       env: { ...process.env, CI: '', RUN_ID: `refusal-${Date.now()}`, CONCURRENCY_LEVELS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code, output }));
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.stderr.on('data', (d) => (text += d));
+    child.on('exit', (code) => resolve({ code, output: text }));
   });
 }
 
