@@ -1,13 +1,13 @@
 // Before any flow: resolve the target, check its health and mode
 // prerequisites, refuse unsafe runs, and start the coordinator (barrier,
 // live-mode funder). Everything here runs in the runner process.
-import { readFileSync } from 'node:fs';
 import type { FullConfig } from '@playwright/test';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
 import { ConfigError, parseEnv, maskValue, type SuiteConfig } from './config.ts';
 import { infraTimeline } from './paths.ts';
 import { redactText } from './redact.ts';
+import { readSandboxState } from './sandbox-state.ts';
 import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
@@ -19,10 +19,6 @@ export const RUN_ENV = {
   coordinator: 'ESCROW_COORDINATOR_URL',
   rpcUrl: 'ESCROW_RPC_URL',
 } as const;
-
-interface SandboxState {
-  funderPrivateKey: string;
-}
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const cfg = parseEnv();
@@ -93,9 +89,9 @@ async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: strin
 }
 
 function sandboxFunderKey(): string {
-  const file = process.env.SANDBOX_STATE_FILE;
-  if (!file) throw new ConfigError('SANDBOX_STATE_FILE is not set: the sandbox writes its funder key there');
-  return (JSON.parse(readFileSync(file, 'utf8')) as SandboxState).funderPrivateKey;
+  const state = readSandboxState();
+  if (!state) throw new ConfigError('SANDBOX_STATE_FILE is not set or not written: the sandbox writes its funder key there');
+  return state.funderPrivateKey;
 }
 
 /** Live mode against BASE_URL pays from FUNDER_PRIVATE_KEY on RPC_URL: everything it needs is configuration, checked here. */
