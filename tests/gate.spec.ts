@@ -10,6 +10,7 @@ import { summarizeStage } from '../reporter/summarize.ts';
 import { parseEnv } from '../helpers/config.ts';
 import { evaluateGate, type GateInfra } from '../helpers/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
+import { parsePrometheus, sumOf } from '../sampler/prometheus.ts';
 import { RUN_ENV } from '../helpers/global-setup.ts';
 import { infraTimeline, workersDir } from '../helpers/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
@@ -26,8 +27,7 @@ async function stageResults(runId: string): Promise<WorkerResult[]> {
 async function backlog(target: string): Promise<number | null> {
   const res = await fetch(new URL('/metrics', target), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
   if (!res?.ok) return null;
-  const match = /^scanner_backlog(?:\{[^}]*\})?\s+([0-9.e+-]+)/m.exec(await res.text());
-  return match ? Number(match[1]) : null;
+  return sumOf(parsePrometheus(await res.text()), 'scanner_backlog') ?? null;
 }
 
 test('the stage passes its gate: no stop condition of the spec holds', async ({}, testInfo) => {
@@ -51,16 +51,11 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
   await test.step('cooldown: host CPU and memory settle', async () => {
     // The latest three samples of the timeline; the stop condition is about load that *remains* after cooldown.
     const recent = async () => {
-      const lines = (await readFile(infraTimeline(runId), 'utf8').catch(() => '')).trim().split('\n').slice(-3);
-      const hosts = lines.flatMap((l) => {
-        try {
-          const host = (JSON.parse(l) as { host?: { cpuFraction?: unknown; memFraction?: unknown } }).host;
-          return typeof host?.cpuFraction === 'number' && typeof host.memFraction === 'number'
-            ? [{ cpu: host.cpuFraction, mem: host.memFraction }]
-            : [];
-        } catch {
-          return [];
-        }
+      const samples = parseSamples(await readFile(infraTimeline(runId), 'utf8').catch(() => '')).slice(-3);
+      const hosts = samples.flatMap(({ host }) => {
+        if ('na' in host) return [];
+        const { cpuFraction: cpu, memFraction: mem } = host;
+        return typeof cpu === 'number' && typeof mem === 'number' ? [{ cpu, mem }] : [];
       });
       return hosts.length
         ? { cpu: hosts.reduce((a, h) => a + h.cpu, 0) / hosts.length, mem: hosts.reduce((a, h) => a + h.mem, 0) / hosts.length }
