@@ -25,6 +25,8 @@ export const TimingsMs = z.object({
 });
 export type TimingsMs = z.infer<typeof TimingsMs>;
 export const STEP_NAMES = Object.keys(TimingsMs.shape) as (keyof TimingsMs)[];
+/** A flow's timings before any step ran. Spread it: every flow gets its own object. */
+export const NO_TIMINGS: Readonly<TimingsMs> = Object.fromEntries(STEP_NAMES.map((step) => [step, null])) as TimingsMs;
 
 export const NotificationResult = z.object({
   /** The notification type (the spec calls it step). */

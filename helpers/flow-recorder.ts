@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Notification } from '../contract/events.ts';
 import {
+  NO_TIMINGS,
   ZERO_CORRECTNESS,
   type CallSample,
   type Correctness,
@@ -31,17 +32,7 @@ export const now = (): number => performance.timeOrigin + performance.now();
 
 export class FlowRecorder {
   readonly calls: CallRecord[] = [];
-  readonly timings: TimingsMs = {
-    login: null,
-    createRequest: null,
-    createOffers: null,
-    acceptOffer: null,
-    createPaymentIntent: null,
-    scannerConfirm: null,
-    sellerDelivery: null,
-    buyerConfirmDelivery: null,
-    total: null,
-  };
+  readonly timings: TimingsMs = { ...NO_TIMINGS };
   readonly errors: FlowError[] = [];
   readonly expected: ExpectedNotification[] = [];
   readonly correctness: Correctness = { ...ZERO_CORRECTNESS };

@@ -1,6 +1,6 @@
 // Synthetic worker results: a valid base flow to vary in tests, and a
 // deterministic large population for the aggregation benchmark (npm run bench).
-import { ZERO_CORRECTNESS, type CallSample, type NotificationResult, type WorkerResult } from '../contract/worker-result.ts';
+import { NO_TIMINGS, ZERO_CORRECTNESS, type CallSample, type NotificationResult, type WorkerResult } from '../contract/worker-result.ts';
 import { DEFAULT_LEVELS, stageName } from '../helpers/stages.ts';
 import type { Report } from './schema.ts';
 import { summarize } from './summarize.ts';
@@ -23,17 +23,7 @@ export function baseWorkerResult(overrides: Partial<WorkerResult> = {}): WorkerR
     selectedOfferId: 'offer',
     paymentId: 'payment',
     txHash: null,
-    timingsMs: {
-      login: null,
-      createRequest: null,
-      createOffers: null,
-      acceptOffer: null,
-      createPaymentIntent: null,
-      scannerConfirm: null,
-      sellerDelivery: null,
-      buyerConfirmDelivery: null,
-      total: null,
-    },
+    timingsMs: { ...NO_TIMINGS },
     notifications: [],
     errors: [],
     mode: 'status',
