@@ -28,6 +28,14 @@ const BASE = {
   config: { font: 'sans-serif' },
 } as const;
 
+/** What differs between the charts: a single-view spec's mark and encoding. */
+type ChartBody = Pick<Extract<TopLevelSpec, { mark: unknown }>, 'mark' | 'encoding'>;
+
+/** A chart: its file, title and section, and a vega-lite spec of the shared base, that title and these values. */
+function chart(file: string, title: string, section: ChartSection, values: object[], body: ChartBody): ChartSpec {
+  return { file, title, section, spec: { ...BASE, title, data: { values }, ...body } as TopLevelSpec };
+}
+
 function stageAxis(report: Report) {
   return {
     field: 'stage',
@@ -43,24 +51,15 @@ function p95ByOperation(report: Report): ChartSpec | null {
     Object.entries(s.ops).map(([op, stats]) => ({ stage: stageName(s.stage), op, p95: stats.p95, n: stats.n })),
   );
   if (values.length === 0) return null;
-  const title = 'p95 latency per operation by stage';
-  return {
-    file: 'p95-by-operation.svg',
-    title,
-    section: 'stages',
-    spec: {
-      ...BASE,
-      title,
-      data: { values },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: stageAxis(report),
-        // log: ops range from a few ms to seconds (a measured duration is never 0)
-        y: { field: 'p95', type: 'quantitative', title: 'p95 (ms, log scale)', scale: { type: 'log' } },
-        color: { field: 'op', type: 'nominal', title: 'operation' },
-      },
+  return chart('p95-by-operation.svg', 'p95 latency per operation by stage', 'stages', values, {
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: stageAxis(report),
+      // log: ops range from a few ms to seconds (a measured duration is never 0)
+      y: { field: 'p95', type: 'quantitative', title: 'p95 (ms, log scale)', scale: { type: 'log' } },
+      color: { field: 'op', type: 'nominal', title: 'operation' },
     },
-  };
+  });
 }
 
 function flowsPerSecond(report: Report): ChartSpec | null {
@@ -68,19 +67,10 @@ function flowsPerSecond(report: Report): ChartSpec | null {
     .filter((s) => s.flowsPerSec !== null)
     .map((s) => ({ stage: stageName(s.stage), flowsPerSec: s.flowsPerSec }));
   if (values.length === 0) return null;
-  const title = 'Passed flows per second by stage';
-  return {
-    file: 'flows-per-second.svg',
-    title,
-    section: 'stages',
-    spec: {
-      ...BASE,
-      title,
-      data: { values },
-      mark: 'bar',
-      encoding: { x: stageAxis(report), y: { field: 'flowsPerSec', type: 'quantitative', title: 'flows / s' } },
-    },
-  };
+  return chart('flows-per-second.svg', 'Passed flows per second by stage', 'stages', values, {
+    mark: 'bar',
+    encoding: { x: stageAxis(report), y: { field: 'flowsPerSec', type: 'quantitative', title: 'flows / s' } },
+  });
 }
 
 function notificationLatency(report: Report): ChartSpec | null {
@@ -93,23 +83,14 @@ function notificationLatency(report: Report): ChartSpec | null {
     ];
   });
   if (values.length === 0) return null;
-  const title = 'Notification visibility latency by stage';
-  return {
-    file: 'notification-latency.svg',
-    title,
-    section: 'notifications',
-    spec: {
-      ...BASE,
-      title,
-      data: { values },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: stageAxis(report),
-        y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
-        color: { field: 'quantile', type: 'nominal', title: 'percentile' },
-      },
+  return chart('notification-latency.svg', 'Notification visibility latency by stage', 'notifications', values, {
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: stageAxis(report),
+      y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
+      color: { field: 'quantile', type: 'nominal', title: 'percentile' },
     },
-  };
+  });
 }
 
 function latencyOverTime(stage: number, flows: readonly WorkerResult[]): ChartSpec | null {
@@ -121,23 +102,15 @@ function latencyOverTime(stage: number, flows: readonly WorkerResult[]): ChartSp
     .filter((_, i) => i % every === 0)
     .map((c) => ({ seconds: (c.startedAt - stageStart) / 1_000, ms: c.durationMs, op: c.op, timedOut: c.timedOut }));
   const title = `${stageName(stage)}: call latency over time${every > 1 ? ` (1 in ${every} calls shown)` : ''}`;
-  return {
-    file: `latency-over-time-${stageName(stage)}.svg`,
-    title,
-    section: 'stages',
-    spec: {
-      ...BASE,
-      title,
-      data: { values },
-      mark: { type: 'point', filled: true, opacity: 0.7 },
-      encoding: {
-        x: { field: 'seconds', type: 'quantitative', title: 'seconds since stage start' },
-        y: { field: 'ms', type: 'quantitative', title: 'duration (ms)' },
-        color: { field: 'op', type: 'nominal', title: 'operation' },
-        shape: { field: 'timedOut', type: 'nominal', title: 'timed out' },
-      },
+  return chart(`latency-over-time-${stageName(stage)}.svg`, title, 'stages', values, {
+    mark: { type: 'point', filled: true, opacity: 0.7 },
+    encoding: {
+      x: { field: 'seconds', type: 'quantitative', title: 'seconds since stage start' },
+      y: { field: 'ms', type: 'quantitative', title: 'duration (ms)' },
+      color: { field: 'op', type: 'nominal', title: 'operation' },
+      shape: { field: 'timedOut', type: 'nominal', title: 'timed out' },
     },
-  };
+  });
 }
 
 export function chartSpecs(report: Report, results: readonly WorkerResult[]): ChartSpec[] {
