@@ -26,9 +26,8 @@ function matches(pattern: string, name: string): boolean {
 
 /** Levels whose project is selected; all levels when no --project flag is given. */
 export function selectedLevels(levels: readonly number[], argv: readonly string[]): number[] {
-  const patterns = projectArgs(argv);
-  if (patterns.length === 0) return [...levels];
-  return levels.filter((level) => patterns.some((p) => matches(p, stageName(level)) || matches(p, `gate-${stageName(level)}`)));
+  const chosen = new Set(selectedProjects(levels, argv));
+  return levels.filter((level) => chosen.has(stageName(level)) || chosen.has(`gate-${stageName(level)}`));
 }
 
 /** Names of the stage and gate projects the command line selects; all of them when no --project flag is given. */
