@@ -5,12 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { deployToken } from '../src/chain/token.ts';
 import { FAULT_NAMES } from '../src/faults.ts';
-import { startSandbox, type Sandbox } from '../src/launcher/sandbox.ts';
-import { Component } from '../src/launcher/supervisor.ts';
+import type { Sandbox } from '../src/launcher/sandbox.ts';
 import { HttpEscrowDriver } from '../../driver/http-driver.ts';
 import type { ApiResult } from '../../driver/types.ts';
-import type { JsonRpcProvider } from 'ethers';
-import { balancedLedger, data, PRICE, requestWithOffers, toPaymentIntent } from './support/flow.ts';
+import { balancedLedger, data, deliveredRequest, PRICE, requestWithOffers, toPaymentIntent, untilConfirmations } from './support/flow.ts';
 import { expect, test as base, type Actor } from './support/fixtures.ts';
 
 interface Faulty {
@@ -41,25 +39,6 @@ const tested = new Set<string>();
 function fault(name: string, behaviour: string): string {
   tested.add(name);
   return `${name}: ${behaviour}`;
-}
-
-/** Request with offers, first offer accepted, fixture-paid, delivered by the first seller. */
-async function delivered(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
-  const flow = await toPaymentIntent(api, buyer, sellers);
-  expect(data(await api.fixtureDeposit(buyer.token, flow.payment.id)).status).toBe('confirmed');
-  expect(data(await api.deliver(sellers[0]!.token, flow.request.id)).status).toBe('delivered');
-  return flow;
-}
-
-/** Waits (by polling the chain) until the block of txHash has `confirmations` confirmations. */
-async function untilConfirmed(provider: JsonRpcProvider, txHash: string, confirmations: number): Promise<void> {
-  const receipt = await provider.getTransactionReceipt(txHash);
-  expect(receipt, `receipt of ${txHash}`).not.toBeNull();
-  await expect
-    .poll(async () => (await provider.getBlockNumber()) - receipt!.blockNumber + 1, {
-      message: `${txHash} has ${confirmations} confirmations`,
-    })
-    .toBeGreaterThanOrEqual(confirmations);
 }
 
 const sumPostings = (postings: { amount: string }[]) => postings.reduce((sum, p) => sum + BigInt(p.amount), 0n);
@@ -121,7 +100,7 @@ test.describe('fault switches', () => {
       const buyer = await newUser('buyer', bad);
       const seller = await newUser('seller', bad);
       const [buyerBox, sellerBox] = await Promise.all([inbox(sandbox.url, buyer), inbox(sandbox.url, seller)]);
-      const { request } = await delivered(bad, buyer, [seller]);
+      const { request } = await deliveredRequest(bad, buyer, [seller]);
       const types = async (driver: HttpEscrowDriver, user: Actor, requestId: string) =>
         data(await driver.listNotifications(user.token, { requestId })).notifications.map((n) => n.type);
       // The delivery committed before its response; a notification of it would be listed now.
@@ -134,7 +113,7 @@ test.describe('fault switches', () => {
 
       // Healthy: exactly one delivery_submitted for the buyer.
       const hBuyer = await newUser('buyer');
-      const healthy = await delivered(api, hBuyer, [await newUser('seller')]);
+      const healthy = await deliveredRequest(api, hBuyer, [await newUser('seller')]);
       expect(await types(api, hBuyer, healthy.request.id)).toEqual(['seller_offer_created', 'payment_confirmed', 'delivery_submitted']);
     },
   );
@@ -192,7 +171,7 @@ test.describe('fault switches', () => {
       const bad = (await faulty('non-buyer-confirm')).api;
       const buyer = await newUser('buyer', bad);
       const seller = await newUser('seller', bad);
-      const { request, payment } = await delivered(bad, buyer, [seller]);
+      const { request, payment } = await deliveredRequest(bad, buyer, [seller]);
       const confirmed = await bad.confirmDelivery(seller.token, request.id);
       expect(confirmed.status).toBe(200);
       expect(confirmed.data?.status).toBe('completed');
@@ -200,7 +179,7 @@ test.describe('fault switches', () => {
 
       const hBuyer = await newUser('buyer');
       const hSeller = await newUser('seller');
-      const healthy = await delivered(api, hBuyer, [hSeller]);
+      const healthy = await deliveredRequest(api, hBuyer, [hSeller]);
       expect((await api.confirmDelivery(hSeller.token, healthy.request.id)).status).toBe(403);
       expect(data(await api.getRequest(hBuyer.token, healthy.request.id)).status).toBe('delivered');
     },
@@ -269,7 +248,7 @@ test.describe('fault switches', () => {
         [hShortTx, hShort],
         [hWrongTx, hWrong],
       ] as const) {
-        await untilConfirmed(chain.provider, tx, payment.requiredConfirmations);
+        await untilConfirmations(chain.provider, tx, payment.requiredConfirmations);
         expect(data(await api.checkPayment(buyer.token, payment.id)).status).toBe('pending');
       }
     },
@@ -353,7 +332,7 @@ test.describe('fault switches', () => {
       const released = async (driver: HttpEscrowDriver) => {
         const buyer = await newUser('buyer', driver);
         const seller = await newUser('seller', driver);
-        const { request, payment } = await delivered(driver, buyer, [seller]);
+        const { request, payment } = await deliveredRequest(driver, buyer, [seller]);
         expect(data(await driver.confirmDelivery(buyer.token, request.id)).status).toBe('completed');
         const journals = data(await driver.paymentLedger(buyer.token, payment.id)).journals;
         expect(journals.map((j) => j.kind)).toEqual(['escrow_credit', 'escrow_release']);
@@ -391,7 +370,7 @@ test.describe('fault switches', () => {
         .poll(async () => data(await api.getPayment(hBuyer.token, healthy.payment.id)).status, { timeout: 30_000 })
         .toBe('confirmed');
       // ...while the stalled one leaves a fully confirmed transfer unseen.
-      await untilConfirmed(chain.provider, tx, payment.requiredConfirmations);
+      await untilConfirmations(chain.provider, tx, payment.requiredConfirmations);
       expect(data(await bad.getPayment(buyer.token, payment.id)).status).toBe('pending');
       expect(data(await bad.getRequest(buyer.token, request.id)).status).toBe('payment');
     },
@@ -428,43 +407,4 @@ test.describe('fault switches', () => {
       expect(pids.size).toBe(1);
     },
   );
-});
-
-test.describe('invalid fault switches', () => {
-  const rejects = async (faults: string, pattern: RegExp) => {
-    // Nothing may start: a component start is recorded (and refused) instead of spawning a process.
-    const started: string[] = [];
-    const original = Component.prototype.start;
-    Component.prototype.start = function (this: Component) {
-      started.push(this.name);
-      return Promise.reject(new Error(`${this.name} was started`));
-    };
-    try {
-      const error = await startSandbox({ faults, log: () => undefined }).then(
-        () => new Error('startSandbox resolved'),
-        (err: Error) => err,
-      );
-      expect(error.message).toMatch(pattern);
-      for (const name of FAULT_NAMES) expect(error.message, `lists ${name}`).toContain(name);
-      expect(error.message).toContain(`valid switches: ${FAULT_NAMES.join(', ')}`);
-    } finally {
-      Component.prototype.start = original;
-    }
-    expect(started, 'components started').toEqual([]);
-  };
-
-  test('startSandbox rejects an unknown switch by name, listing the valid switches, before starting anything', async () => {
-    await rejects('list-leak,no-such-switch', /^SANDBOX_FAULTS: "no-such-switch" is not a fault switch; /);
-  });
-
-  test('startSandbox rejects error-rate=2 by name, listing the valid switches, before starting anything', async () => {
-    await rejects('error-rate=2', /^SANDBOX_FAULTS: "error-rate" needs a value: a fraction in \(0, 1\], got "2"; /);
-  });
-
-  test('startSandbox rejects slow-payment-intent without a value by name, listing the valid switches, before starting anything', async () => {
-    await rejects(
-      'slow-payment-intent',
-      /^SANDBOX_FAULTS: "slow-payment-intent" needs a value: milliseconds, an integer 1\.\.600000, got none; /,
-    );
-  });
 });
