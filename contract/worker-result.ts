@@ -51,6 +51,13 @@ export const CallSample = z.object({
   durationMs: z.number(),
   /** The call was cut at its timeout: durationMs is a censored sample. */
   timedOut: z.boolean().default(false),
+  /**
+   * For an indeterminate call (outcome info: no answer), what the system of record said after the flow:
+   * happened, did-not-happen, or unknown (no read-back exists for the op, or the read-back failed). Absent for answered calls.
+   */
+  reconciled: z.enum(['happened', 'did-not-happen', 'unknown']).optional(),
+  /** How the reconciliation decided, e.g. `GET /requests/<id>: selectedOfferId = <offer>`. */
+  reconciledBy: z.string().optional(),
 });
 export type CallSample = z.infer<typeof CallSample>;
 
@@ -126,6 +133,8 @@ export const WorkerResult = z.object({
   evidence: z.array(z.string()),
   /** Failure class of the flow (the first error's), null when it passed. */
   classification: FailureClass.nullable(),
+  /** worker: the flow wrote it; runner: the flow's worker process ended before it could, and the reporter accounted for it. */
+  reportedBy: z.enum(['worker', 'runner']).default('worker'),
   /** The target as the flow saw it (credentials in the URL masked) and its /version answer. */
   target: z.object({
     url: z.string(),
@@ -134,3 +143,18 @@ export const WorkerResult = z.object({
   }),
 });
 export type WorkerResult = z.infer<typeof WorkerResult>;
+
+/**
+ * Attached when a flow starts (attachments stream to the runner at once), so a flow whose worker process dies
+ * is still accounted for: the reporter pairs each of these with a worker result, or reports the flow itself.
+ */
+export const FLOW_STARTED_ATTACHMENT = 'escrow-flow-started';
+export const FlowStarted = z.object({
+  workerId: z.string(),
+  stage: z.number().int().positive(),
+  runId: z.string(),
+  mode: PaymentMode,
+  round: z.number().int().positive(),
+  startedAt: z.number(),
+});
+export type FlowStarted = z.infer<typeof FlowStarted>;

@@ -120,7 +120,9 @@ export class FlowRecorder {
       correctness: this.correctness,
       probes: this.probes,
       evidence: this.evidence,
-      classification: this.errors[0]?.class ?? (status === 'pass' ? null : 'product'),
+      // An interrupted flow with no error of its own was cut short, not failed: it has no failure class.
+      classification: this.errors[0]?.class ?? (status === 'fail' ? 'product' : null),
+      reportedBy: 'worker',
       target,
     };
   }

@@ -90,7 +90,8 @@ export function runMetaFrom(
   selectedLevels: readonly number[],
   generatedAt: string,
 ): Pick<RunMeta, 'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'generatedAt'> {
-  const first = results[0];
+  // A result the runner wrote for a dead worker knows nothing of the target.
+  const first = results.find((r) => r.reportedBy === 'worker') ?? results[0];
   const text = z.string().min(1);
   return redact({
     runId: optional(text, metadata.runId) ?? (first ? runIdFromResult(first) : `run-${generatedAt.replace(/[:.]/g, '-')}`),

@@ -52,6 +52,7 @@ const FAILURE_FINDING: Record<FailureGroup['class'], { severity: Severity; nextA
   setup: { severity: 'P2', nextAction: 'Fix the test data/setup: these flows measured nothing about the product.' },
   external: { severity: 'P2', nextAction: 'Rerun when the chain/RPC is healthy; keep live-chain runs apart from API-only profiling.' },
   'known-gap': { severity: 'info', nextAction: 'Tracked known product gap; no action for this ramp.' },
+  interrupted: { severity: 'P2', nextAction: 'The run was cut short: rerun the stage to measure it in full.' },
 };
 
 const LATENCY_CHECKS = [

@@ -5,7 +5,14 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult, type PaymentMode } from '../contract/worker-result.ts';
+import {
+  FLOW_STARTED_ATTACHMENT,
+  FlowStarted,
+  WORKER_RESULT_ATTACHMENT,
+  WORKER_RESULT_CONTENT_TYPE,
+  WorkerResult,
+  PaymentMode,
+} from '../contract/worker-result.ts';
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { redact } from '../helpers/redact.ts';
@@ -29,6 +36,7 @@ import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, typ
 import { percentileOrNull } from './stats.ts';
 import { summarize, summarizeStage } from './summarize.ts';
 import { evaluateGate } from '../helpers/gates.ts';
+import { unreportedFlows } from './account.ts';
 
 export interface ProfileReporterOptions {
   /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as helpers/paths.ts. */
@@ -159,9 +167,27 @@ export default class ProfileReporter implements Reporter {
     collect(INFRA_ROW_ATTACHMENT, JSON_CONTENT_TYPE, InfraRow, redact, this.infra);
 
     const testFailed = result.status !== 'passed' && result.status !== 'skipped';
-    const attached = result.attachments.some((a) => a.name === WORKER_RESULT_ATTACHMENT);
-    if (stage !== null && !attached && result.status !== 'skipped')
-      recordError(key, `no ${WORKER_RESULT_ATTACHMENT} attachment (test ${result.status})`);
+    if (stage !== null) {
+      // Every flow that started is reported: by itself, or here when its worker died or the run was cut short first.
+      const started = collect(FLOW_STARTED_ATTACHMENT, JSON_CONTENT_TYPE, FlowStarted, redact, new Map());
+      const unreported = unreportedFlows(
+        {
+          stage,
+          mode: PaymentMode.safeParse(this.metadata.mode).data ?? 'status',
+          runId: typeof this.metadata.runId === 'string' ? this.metadata.runId : 'unknown',
+          status: result.status,
+          error: result.error?.message,
+          parallelIndex: result.parallelIndex,
+          startTime: result.startTime?.getTime() ?? Date.now(),
+          durationMs: result.duration,
+        },
+        started,
+        flows,
+        result.attachments.filter((a) => a.name === WORKER_RESULT_ATTACHMENT).length - flows.length,
+      );
+      unreported.forEach((flow, i) => this.results.set(`${key}#runner#${i}`, flow));
+      flows.push(...unreported);
+    }
     for (const flow of flows)
       if (testFailed && flow.status === 'pass')
         recordError(`${key}#${flow.workerId}`, `test ended ${result.status} but worker result ${flow.workerId} says pass`, flow.stage);

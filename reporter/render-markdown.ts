@@ -129,6 +129,11 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ]),
   );
   const throughput = report.stages.map((s) => `${stageName(s.stage)} ${formatRate(s.flowsPerSec)}/s over ${formatMs(s.wallTimeMs)}`);
+  const accounted = report.stages.map(
+    (s) =>
+      `${stageName(s.stage)} ${s.flows} started = ${s.flows} reported (${s.pass} pass, ${s.fail - s.interrupted} fail, ${s.interrupted} interrupted` +
+      `${s.runnerReported > 0 ? `; ${s.runnerReported} reported by the runner because the worker ended first` : ''})`,
+  );
   return [
     '## Stage Results',
     '',
@@ -138,6 +143,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     '',
     'Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (level × rounds).',
     `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
+    ...(accounted.length > 0 ? [`Every started flow accounted for: ${accounted.join(' · ')}.`] : []),
     ...(report.stagesNotRun.length > 0 ? ['', `Stages selected but not run (no worker results): ${stageList(report.stagesNotRun)}.`] : []),
     '',
     ...operationTable(report),

@@ -61,8 +61,8 @@ export type InfraRow = z.infer<typeof InfraRow>;
 export const INFRA_ROW_ATTACHMENT = 'escrow-infra-row';
 
 export const FailureGroup = z.object({
-  /** unclassified: a failed flow whose worker result names no class. */
-  class: z.union([FailureClass, z.literal('unclassified')]),
+  /** unclassified: a failed flow whose worker result names no class; interrupted: cut short with no error of its own. */
+  class: z.union([FailureClass, z.literal('unclassified'), z.literal('interrupted')]),
   count: z.number().int().positive(),
   /** A few `<workerId> <step>: <message>` lines. */
   examples: z.array(z.string()),
@@ -88,6 +88,8 @@ export const StageSummary = z.object({
   /** Flows that did not pass, interrupted ones included. */
   fail: z.number().int().nonnegative(),
   interrupted: z.number().int().nonnegative(),
+  /** Flows that started but whose worker ended before they reported: the runner reported them (see reporter/account.ts). */
+  runnerReported: z.number().int().nonnegative(),
   passed: z.boolean(),
   wallTimeMs: nullableMs,
   /** Passed flows / wall time (first flow start to last flow end), per second. */

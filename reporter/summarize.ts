@@ -91,10 +91,12 @@ export function summarizeStage(
   let fiveXX = 0;
   let pass = 0;
   let interrupted = 0;
+  let runnerReported = 0;
   let startedAt = Infinity;
   let endedAt = -Infinity;
 
   for (const flow of flows) {
+    if (flow.reportedBy === 'runner') runnerReported += 1;
     startedAt = Math.min(startedAt, flow.startedAt);
     endedAt = Math.max(endedAt, flow.endedAt);
     for (const call of flow.calls) {
@@ -134,7 +136,7 @@ export function summarizeStage(
       continue;
     }
     if (flow.status === 'interrupted') interrupted += 1;
-    const cls = flow.classification ?? 'unclassified';
+    const cls = flow.classification ?? (flow.status === 'interrupted' ? 'interrupted' : 'unclassified');
     const group = failures.get(cls) ?? { class: cls, count: 0, examples: [] };
     group.count += 1;
     if (group.examples.length < EXAMPLES) group.examples.push(failureExample(flow));
@@ -167,6 +169,7 @@ export function summarizeStage(
     pass,
     fail: flows.length - pass,
     interrupted,
+    runnerReported,
     // A P0 counter fails the stage even if its flow claimed to pass: the spec stops the ramp on it.
     passed: flows.length > 0 && pass === flows.length && (gate?.passed ?? true) && collectionErrors === 0 && !zeroToleranceBroken,
     wallTimeMs,

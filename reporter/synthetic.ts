@@ -37,6 +37,7 @@ export function baseWorkerResult(overrides: Partial<WorkerResult> = {}): WorkerR
     probes: [],
     evidence: [],
     classification: null,
+    reportedBy: 'worker',
     target: { url: 'http://127.0.0.1:4000', versions: { backend: { version: '0.1.0', gitSha: 'abc1234' } }, gitSha: 'abc1234' },
     ...overrides,
   };

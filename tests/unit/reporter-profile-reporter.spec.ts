@@ -36,7 +36,8 @@ function testEnd(
     titlePath: () => ['', project, 'escrow-flow.spec.ts', title],
     repeatEachIndex,
   };
-  return { test: test as unknown as TestCase, result: { retry: 0, status, attachments } as unknown as TestResult };
+  const result = { retry: 0, status, attachments, startTime: new Date(T0), duration: 3_000, parallelIndex: repeatEachIndex };
+  return { test: test as unknown as TestCase, result: result as unknown as TestResult };
 }
 
 function flow(stage: number, n: number, extra: Partial<WorkerResult> = {}): WorkerResult {
@@ -119,7 +120,7 @@ test('gives the same report whatever order results arrive in, as merge-reports o
   expect(comparable(testInfo.outputPath('b'))).toEqual(comparable(testInfo.outputPath('a')));
 });
 
-test('a malformed, mistyped or missing worker result becomes a collection error that fails its stage', async ({}, testInfo) => {
+test('a malformed or mistyped worker result becomes a collection error, a missing one a flow the runner reports; both fail the stage', async ({}, testInfo) => {
   const dir = testInfo.outputPath('out');
   await runReporter(dir, [
     flowEnd(flow(1, 1)),
@@ -130,12 +131,12 @@ test('a malformed, mistyped or missing worker result becomes a collection error 
   ]);
   const report = readReport(path.join(dir, 'run-e2e'));
   expect(report.collectionErrors.map((e) => [e.stage, e.test.split(' › ').pop(), e.message.split(':')[0]])).toEqual([
-    [2, 'no attachment (retry 0)', 'no escrow-worker-result attachment (test timedOut)'],
     [2, 'not json (retry 0)', 'escrow-worker-result is not JSON'],
     [2, 'wrong shape (retry 0)', 'escrow-worker-result does not match its schema'],
     [2, 'wrong type (retry 0)', `escrow-worker-result has content type "application/json", expected "${WORKER_RESULT_CONTENT_TYPE}"`],
   ]);
-  expect(report.stages[1]).toMatchObject({ stage: 2, flows: 0, collectionErrors: 4, passed: false });
+  expect(report.stages[1]).toMatchObject({ stage: 2, flows: 1, fail: 1, runnerReported: 1, collectionErrors: 3, passed: false });
+  expect(report.stages[1]!.failures[0]!.examples[0]).toContain('the flow did not report a result (test timedOut)');
   expect(report).toMatchObject({ overall: 'fail', safeConcurrency: 1 });
   expect(report.findings.map((f) => f.title)).toContain('Worker results missing or unreadable');
 });

@@ -131,7 +131,7 @@ test('counts pass, fail and interrupted flows and groups failures by class', () 
   expect(stage).toMatchObject({ flows: 4, pass: 1, fail: 3, interrupted: 1, passed: false });
   expect(stage.failures).toEqual([
     { class: 'product', count: 2, examples: ['C4-W02 acceptOffer: answered 500', 'C4-W03 acceptOffer: answered 500'] },
-    { class: 'unclassified', count: 1, examples: ['C4-W04: interrupted with no error recorded'] },
+    { class: 'interrupted', count: 1, examples: ['C4-W04: interrupted with no error recorded'] },
   ]);
 });
 
