@@ -1,64 +1,300 @@
-// npm run bench - benchmarks that print figures beside their goals and write
-// bench/results/<timestamp>.json. A figure not measured yet is null with the
-// reason beside it, never a guess.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { aggregate100k } from '../reporter/synthetic.ts';
+// npm run bench - benchmarks that print every figure beside its goal and write
+// bench/results/<timestamp>.json. A figure not measured is null with a
+// <key>Reason beside it, never a guess. Every figure is a ratio or comparison
+// taken in this one run (absolute times drift on a shared machine).
+//
+//   npm run bench                                  every part (about 15 minutes on 2 cores)
+//   npm run bench -- --only=overhead,reporter      some parts: footprint, cpu, overhead, capacity, c256, reporter
+//   npm run bench -- --levels=8,32 --capacity-levels=1,2,4,8 --capacity-modes=status --footprint-mode=live --calls=1000 --keep
+// Every option can also be given as BENCH_<NAME> (BENCH_ONLY=overhead).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { EnvSchema } from '../helpers/config.ts';
+import { capacity, type Capacity } from './capacity.ts';
+import { log } from './cleanup.ts';
+import { cpuShares, type CpuShares } from './cpu-share.ts';
+import { bareFootprint, rssRatio, suiteFootprint, type Footprint, type SuiteRun } from './footprint.ts';
+import { c256, type C256 } from './c256.ts';
+import { timingOverhead, type Overhead } from './overhead.ts';
+import { procAvailable } from './proc.ts';
+import { reporter100k, type Reporter100k } from './reporter100k.ts';
+import { round } from './stats.ts';
+import { renderTable, type Figure } from './table.ts';
 
-interface Figure {
-  value: number | null;
-  goal: string;
-  reason?: string;
-}
+const PARTS = ['footprint', 'cpu', 'overhead', 'capacity', 'c256', 'reporter'] as const;
+type Part = (typeof PARTS)[number];
 
-/** Peak RSS of this process while fn runs, sampled every 20 ms. */
-async function withPeakRss<T>(fn: () => T): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  try {
-    await new Promise((r) => setTimeout(r, 25));
-    const result = fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: peak / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const notYet = (goal: string): Figure => ({
-  value: null,
-  goal,
-  reason: 'not measured yet: the runner-footprint and capacity benchmarks are open work (issue 7)',
+const { values: argv } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    levels: { type: 'string' },
+    'footprint-mode': { type: 'string' },
+    'capacity-levels': { type: 'string' },
+    'capacity-modes': { type: 'string' },
+    calls: { type: 'string' },
+    keep: { type: 'boolean' },
+  },
+  strict: true,
 });
+const opt = (name: keyof typeof argv): string | undefined => {
+  const v = argv[name];
+  return typeof v === 'string' ? v : process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] || undefined;
+};
+const list = (v: string | undefined, fallback: string) =>
+  (v ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const ints = (v: string | undefined, fallback: string, what: string) =>
+  list(v, fallback).map((s) => {
+    if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new Error(`${what}: ${JSON.stringify(s)} is not a positive integer`);
+    return Number(s);
+  });
 
-const { result, peakMb } = await withPeakRss(() => aggregate100k());
-const figures: Record<string, Figure> = {
-  reporter100kSeconds: { value: Number((result.summarizeMs / 1000).toFixed(3)), goal: '<= 3 s' },
-  reporter100kPeakMb: { value: Math.round(peakMb), goal: '<= 1024 MB (includes generating the synthetic results)' },
-  runnerRssRatio: notYet('<= 1.3x a bare Playwright worker'),
-  timingOverheadP50Ms: notYet('<= 0.5 ms'),
-  timingOverheadP99Ms: notYet('<= 2 ms'),
-  runnerCpuShareC32: notYet('<= 25%'),
-  sandboxSafeStage: notYet('>= 32'),
-  flowsPerSecC32: notYet('measured'),
-  c256RunnerRssGb: notYet('<= 6 GB'),
+const only = list(opt('only'), PARTS.join(','));
+const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; parts are ${PARTS.join(', ')}`);
+const want = (part: Part) => only.includes(part);
+const levels = ints(opt('levels'), '8,32,64', '--levels');
+const footprintMode = opt('footprint-mode') ?? 'live';
+const capacityLevels = ints(opt('capacity-levels'), '1,2,4,8,16,32', '--capacity-levels');
+const capacityModes = list(opt('capacity-modes'), 'status,live');
+const calls = ints(opt('calls'), '1000', '--calls')[0]!;
+const keep = argv.keep === true || process.env.BENCH_KEEP === '1';
+
+const machine = {
+  cores: cpus().length,
+  memoryGb: round(totalmem() / 2 ** 30, 1),
+  node: process.version,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+};
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const dirs = { tmp: mkdtempSync(join(tmpdir(), 'escrow-ramp-bench-')), stamp: stamp.replace(/[^0-9]/g, '').slice(0, 14) };
+const noProc = procAvailable() ? null : 'this system has no /proc: process RSS and CPU cannot be read';
+const partSeconds: Record<string, number> = {};
+const timed = async <T>(part: string, fn: () => Promise<T> | T): Promise<T> => {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    partSeconds[part] = round((performance.now() - t0) / 1000, 1)!;
+  }
+};
+const failed = (part: string, err: unknown) => {
+  const message = (err as Error).message?.split('\n')[0] ?? String(err);
+  log(`${part} failed: ${message}`);
+  return `${part} failed: ${message}`;
 };
 
-const machine = { cores: cpus().length, memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version };
-console.log(`escrow-ramp bench on ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}`);
-console.log(`${'figure'.padEnd(22)} ${'value'.padStart(10)}  goal`);
-for (const [name, f] of Object.entries(figures)) {
-  console.log(`${name.padEnd(22)} ${String(f.value ?? 'null').padStart(10)}  ${f.goal}${f.reason ? `  (${f.reason})` : ''}`);
+log(`${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}; parts: ${only.join(', ')}; files under ${dirs.tmp}`);
+const started = performance.now();
+
+// 6. Reporter aggregation (a child process of its own, so its peak RSS is its own).
+let reporter: Reporter100k | string = 'not selected (--only)';
+if (want('reporter')) {
+  log('reporter: summarizing 100,000 synthetic worker results');
+  reporter = await timed('reporter', () => {
+    try {
+      return reporter100k();
+    } catch (err) {
+      return failed('reporter', err);
+    }
+  });
 }
-console.log(`reporter: ${result.flows} worker results summarized into ${result.report.stages.length} stages`);
+
+// 2. Timing overhead (a sandbox in this process).
+let overhead: Overhead | string = 'not selected (--only)';
+if (want('overhead')) overhead = await timed('overhead', () => timingOverhead(calls, 100).catch((err) => failed('overhead', err)));
+
+// 1 and 3. Footprint per level (bare then suite, back to back); CPU share from the C32 suite run.
+const footprints: { level: number; bare: Footprint | string; suite: Footprint | string; ratio: number | null }[] = [];
+let cpu: CpuShares | string = want('cpu') ? 'no C32 suite run' : 'not selected (--only)';
+const footprintLevels = want('footprint') ? levels : want('cpu') ? [32] : [];
+if (noProc && footprintLevels.length) cpu = noProc;
+else
+  for (const level of footprintLevels) {
+    const timeout = (5 + level / 4) * 60_000;
+    const bare = want('footprint')
+      ? await timed(`footprint bare C${level}`, () => bareFootprint(dirs, level, timeout).catch((err) => failed(`bare C${level}`, err)))
+      : 'not selected (--only)';
+    const suite: SuiteRun | string = await timed(`footprint suite C${level}`, () =>
+      suiteFootprint(dirs, level, footprintMode, timeout).catch((err) => failed(`suite C${level}`, err)),
+    );
+    const suiteFp = typeof suite === 'string' ? suite : suite.footprint;
+    footprints.push({
+      level,
+      bare,
+      suite: suiteFp,
+      ratio: typeof bare === 'string' || typeof suiteFp === 'string' ? null : rssRatio(suiteFp, bare),
+    });
+    if (level === 32 && want('cpu') && typeof suite !== 'string') cpu = cpuShares(suite.run, suite.classified);
+  }
+
+// 4. Capacity per mode.
+const capacities: Capacity[] = [];
+const capacityErrors: string[] = [];
+if (want('capacity'))
+  for (const mode of capacityModes) {
+    const result = await timed(`capacity ${mode}`, () =>
+      capacity(dirs, mode, capacityLevels, 20 * 60_000).catch((err) => failed(`capacity ${mode}`, err)),
+    );
+    if (typeof result === 'string') capacityErrors.push(result);
+    else capacities.push(result);
+  }
+
+// 5. C256 with several flows per worker, if the suite has the option.
+let c256Result: C256 | string = 'not selected (--only)';
+if (want('c256')) {
+  c256Result =
+    'FLOWS_PER_WORKER' in EnvSchema.shape
+      ? await timed('c256', () => c256(dirs, footprintMode, 30 * 60_000).catch((err) => failed('c256', err)))
+      : 'multi-flow workers are not built yet (issue 7 item 5)';
+}
+
+// The figures.
+const notSelected = (part: Part) => `not measured in this run: --only=${only.join(',')} leaves out ${part}`;
+const why = (v: unknown, part: Part) => (typeof v === 'string' ? (want(part) ? v : notSelected(part)) : undefined);
+const figures: Record<string, Figure> = {};
+
+{
+  const ratios = footprints.filter((f) => f.ratio !== null);
+  const worst = ratios.sort((a, b) => b.ratio! - a.ratio!)[0];
+  figures.runnerRssRatio = worst
+    ? {
+        value: worst.ratio,
+        goal: '<= 1.3',
+        ok: worst.ratio! <= 1.3,
+        note: `worst level C${worst.level}: median per-worker peak RSS, ours / bare (${footprintMode} mode)`,
+      }
+    : {
+        value: null,
+        goal: '<= 1.3',
+        reason: !want('footprint')
+          ? notSelected('footprint')
+          : (noProc ??
+            footprints
+              .map((f) => `C${f.level}: ${typeof f.suite === 'string' ? f.suite : typeof f.bare === 'string' ? f.bare : 'no worker RSS'}`)
+              .join('; ')),
+      };
+}
+{
+  const o = typeof overhead === 'string' ? null : overhead.endpoints[0]!;
+  const reason = why(overhead, 'overhead');
+  figures.timingOverheadP50Ms = o
+    ? { value: o.overheadP50Ms, goal: '<= 0.5 ms', ok: o.overheadP50Ms !== null && o.overheadP50Ms <= 0.5, note: o.endpoint }
+    : { value: null, goal: '<= 0.5 ms', reason };
+  figures.timingOverheadP99Ms = o
+    ? { value: o.overheadP99Ms, goal: '<= 2 ms', ok: o.overheadP99Ms !== null && o.overheadP99Ms <= 2, note: o.endpoint }
+    : { value: null, goal: '<= 2 ms', reason };
+}
+figures.runnerCpuShareC32 =
+  typeof cpu === 'string' || cpu.stage.runnerShare === null
+    ? { value: null, goal: '<= 0.25', reason: typeof cpu === 'string' ? (why(cpu, 'cpu') ?? cpu) : 'no CPU was sampled' }
+    : {
+        value: cpu.stage.runnerShare,
+        goal: '<= 0.25',
+        ok: cpu.stage.runnerShare <= 0.25,
+        note: `runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
+      };
+{
+  const byMode = new Map(capacities.map((c) => [c.mode, c]));
+  const measured = capacityModes.map((m) => byMode.get(m)).filter((c): c is Capacity => c !== undefined && c.reason === undefined);
+  const top = Math.max(...capacityLevels);
+  if (measured.length === capacityModes.length && measured.length > 0) {
+    const safe = Math.min(...measured.map((c) => c.goalSafeStage ?? 0));
+    figures.sandboxSafeStage = {
+      value: safe,
+      goal: '>= 32',
+      ok: safe >= 32,
+      note: `${measured.map((c) => `${c.mode} ${c.goalSafeStage === null ? 'none' : `C${c.goalSafeStage}`}`).join(', ')}; lowest of the modes; highest stage tested C${top}${safe === 0 ? '; 0 = no stage met every goal' : ''}`,
+    };
+  } else
+    figures.sandboxSafeStage = {
+      value: null,
+      goal: '>= 32',
+      reason:
+        why('x', 'capacity') ?? [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
+    };
+  const c32Mode = byMode.get('live') ? 'live' : capacityModes[0];
+  const c32 = c32Mode ? byMode.get(c32Mode)?.stages.find((s) => s.stage === 32) : undefined;
+  figures.flowsPerSecC32 =
+    c32?.flowsPerSec !== undefined && c32.flowsPerSec !== null
+      ? {
+          value: c32.flowsPerSec,
+          goal: 'measured (no goal)',
+          note: `${c32Mode} mode: ${c32.pass} passed flows / ${c32.wallS} s stage wall time`,
+        }
+      : {
+          value: null,
+          goal: 'measured (no goal)',
+          reason:
+            why('x', 'capacity') ??
+            (capacityLevels.includes(32)
+              ? `the C32 stage did not run or passed no flow in ${c32Mode ?? 'any'} mode`
+              : 'C32 is not among --capacity-levels'),
+        };
+}
+figures.c256RunnerRssGb =
+  typeof c256Result === 'string'
+    ? { value: null, goal: '<= 6 GB', reason: why(c256Result, 'c256') ?? c256Result }
+    : c256Result.runnerRssPeakGb === null
+      ? { value: null, goal: '<= 6 GB', reason: c256Result.reason ?? 'no runner RSS was sampled' }
+      : {
+          value: c256Result.runnerRssPeakGb,
+          goal: '<= 6 GB',
+          ok: c256Result.runnerRssPeakGb <= 6,
+          note: `${c256Result.workers} workers x ${c256Result.flowsPerWorker} flows, ${c256Result.flowsPassed}/256 passed`,
+        };
+figures.reporter100kSeconds =
+  typeof reporter === 'string'
+    ? { value: null, goal: '<= 3 s', reason: why(reporter, 'reporter') }
+    : {
+        value: reporter.seconds,
+        goal: '<= 3 s',
+        ok: reporter.seconds <= 3,
+        note: `${reporter.flows} results into ${reporter.stages} stages`,
+      };
+figures.reporter100kPeakMb =
+  typeof reporter === 'string'
+    ? { value: null, goal: '<= 1024 MB', reason: why(reporter, 'reporter') }
+    : {
+        value: reporter.peakMb,
+        goal: '<= 1024 MB',
+        ok: reporter.peakMb <= 1024,
+        note: 'peak RSS of the child, generating the results included',
+      };
+
+const totalS = round((performance.now() - started) / 1000, 1);
+process.stdout.write(
+  renderTable({ machine, figures, footprints, overhead, cpu, capacities, c256: c256Result, partSeconds, totalS, footprintMode }),
+);
 
 const flat = Object.fromEntries(
-  Object.entries(figures).flatMap(([k, f]) => [[k, f.value], ...(f.reason ? [[`${k}Reason`, f.reason]] : [])]),
+  Object.entries(figures).flatMap(([k, f]) => [[k, f.value], ...(f.value === null ? [[`${k}Reason`, f.reason ?? 'not measured']] : [])]),
 );
-mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
+const file = resolve(import.meta.dirname, 'results', `${stamp}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ ...flat, goals: Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.goal])), machine }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      ...flat,
+      machine,
+      goals: Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.goal])),
+      notes: Object.fromEntries(Object.entries(figures).flatMap(([k, f]) => (f.note ? [[k, f.note]] : []))),
+      options: { only, levels, footprintMode, capacityLevels, capacityModes, calls },
+      details: { footprint: footprints, overhead, cpu, capacity: capacities, capacityErrors, c256: c256Result, reporter },
+      partSeconds,
+      totalSeconds: totalS,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`wrote ${file}`);
+if (!keep) rmSync(dirs.tmp, { recursive: true, force: true });
+else log(`run folders kept under ${dirs.tmp}`);

@@ -1,0 +1,47 @@
+// C256 on one machine with several flows per worker process (FLOWS_PER_WORKER,
+// issue 7 item 5): total RSS of the runner side (runner, workers, sampler) at
+// its peak. Run only when helpers/config.ts has the option.
+import { join } from 'node:path';
+import { classify } from './classify.ts';
+import { log, runPlaywright } from './playwright-run.ts';
+import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs } from './footprint.ts';
+import { round } from './stats.ts';
+
+export interface C256 {
+  flowsPerWorker: number;
+  workers: number;
+  flowsPassed: number;
+  flowsReported: number;
+  /** Highest sum over one watcher tick of the runner side's RSS, GB. */
+  runnerRssPeakGb: number | null;
+  exitCode: number | null;
+  wallS: number;
+  reason?: string;
+}
+
+export async function c256(dirs: BenchDirs, mode: string, timeoutMs: number): Promise<C256> {
+  const flowsPerWorker = Number(process.env.BENCH_FLOWS_PER_WORKER ?? '8');
+  const runId = `bench-${dirs.stamp}-C256-${mode}`;
+  const dir = join(dirs.tmp, runId);
+  log(`c256 (${mode} mode): FLOWS_PER_WORKER=${flowsPerWorker} playwright test --project=C256`);
+  const run = await runPlaywright({
+    label: 'C256',
+    args: suiteArgs(dir, ['C256']),
+    env: suiteEnv(dir, runId, { PAYMENT_MODE: mode, CONCURRENCY_LEVELS: '256', FLOWS_PER_WORKER: String(flowsPerWorker) }),
+    dir,
+    timeoutMs,
+  });
+  const runnerSide = classify(run.watcher.procs).filter((c) => c.role !== 'sandbox');
+  const sums = new Map<number, number>();
+  for (const c of runnerSide) for (const r of c.proc.readings) sums.set(r.t, (sums.get(r.t) ?? 0) + r.rssMb);
+  const results = readWorkerResults(join(dir, 'reports', runId));
+  return {
+    flowsPerWorker,
+    workers: runnerSide.filter((c) => c.role === 'worker').length,
+    flowsPassed: results.filter((r) => r.status === 'pass').length,
+    flowsReported: results.length,
+    runnerRssPeakGb: sums.size ? round(Math.max(...sums.values()) / 1024, 2) : null,
+    exitCode: run.exitCode,
+    wallS: round((run.exitedAt - run.spawnedAt) / 1000, 1)!,
+  };
+}
