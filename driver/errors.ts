@@ -30,3 +30,23 @@ export class ContractViolationError extends Error {
     super(`${op}: response does not match the contract: ${detail}`);
   }
 }
+
+/** The chain's JSON-RPC endpoint failed a call the flow made itself (sending a transfer, reading blocks): an external dependency. */
+export class ChainRpcError extends Error {
+  override readonly name = 'ChainRpcError';
+  constructor(
+    readonly action: string,
+    cause: unknown,
+  ) {
+    super(`chain RPC failed while ${action}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** Runs a call to the chain's RPC; any failure becomes a ChainRpcError naming what the flow was doing. */
+export async function viaChainRpc<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new ChainRpcError(action, err);
+  }
+}

@@ -3,6 +3,7 @@
 import { expect } from '@playwright/test';
 import { Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
 import type { Payment, PurchaseRequest } from '../contract/http.ts';
+import { viaChainRpc } from '../driver/errors.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
 import { now } from '../helpers/flow-recorder.ts';
@@ -69,16 +70,20 @@ async function payLive(ctx: PaymentContext): Promise<number> {
   const payment = await intent(ctx);
   const wallet = ctx.wallet!;
   const token = new Contract(payment.tokenAddress, TRANSFER_ABI, wallet);
-  const transfer = async (amount: bigint) => {
-    const tx = (await token.getFunction('transfer')(payment.destination, amount)) as ContractTransactionResponse;
-    const receipt = await tx.wait();
-    return { hash: tx.hash, block: receipt!.blockNumber };
-  };
+  const transfer = (amount: bigint) =>
+    viaChainRpc(`sending a ${amount} base-unit transfer`, async () => {
+      const tx = (await token.getFunction('transfer')(payment.destination, amount)) as ContractTransactionResponse;
+      const receipt = await tx.wait();
+      return { hash: tx.hash, block: receipt!.blockNumber };
+    });
   const half = BigInt(payment.amount) / 2n;
   await ctx.step('underpaymentProbe', async () => {
     const { block } = await transfer(half);
     await expect
-      .poll(() => wallet.provider!.getBlockNumber(), { timeout: 60_000, message: 'confirmations accrue' })
+      .poll(() => viaChainRpc('reading the block number', () => wallet.provider!.getBlockNumber()), {
+        timeout: 60_000,
+        message: 'confirmations accrue',
+      })
       .toBeGreaterThanOrEqual(block + payment.requiredConfirmations - 1);
     underpaymentProbe(ctx, payment, ok(await ctx.api.checkPayment(ctx.buyer.token, payment.id)).status);
   });

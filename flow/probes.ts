@@ -1,6 +1,7 @@
 // Correctness probes: each compares what the target claims with an
 // independent source (the chain, the ledger's arithmetic, another user's view)
 // and counts violations in the recorder instead of stopping the flow.
+import { viaChainRpc } from '../driver/errors.ts';
 import { getAddress, id as keccakId, type Provider } from 'ethers';
 import type { Payment } from '../contract/http.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
@@ -16,7 +17,7 @@ export async function verifyEvidence(recorder: FlowRecorder, provider: Provider,
   const mismatch = (why: string) => recorder.count('evidenceMismatches', `payment ${payment.id}: ${why}`);
   if (!e) return mismatch('confirmed without evidence');
   if (payment.chainId !== chainId) return mismatch(`chain ${payment.chainId}, expected ${chainId}`);
-  const receipt = await provider.getTransactionReceipt(e.txHash);
+  const receipt = await viaChainRpc(`reading transaction ${e.txHash}`, () => provider.getTransactionReceipt(e.txHash));
   if (!receipt) return mismatch(`evidence tx ${e.txHash} is not on chain ${chainId}`);
   const log = receipt.logs.find((l) => l.index === e.logIndex);
   if (!log || log.topics[0] !== TRANSFER) return mismatch(`tx ${e.txHash} has no Transfer log at index ${e.logIndex}`);

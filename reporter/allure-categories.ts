@@ -7,7 +7,7 @@
 // Allure 2-format consumers of categories.json (the classic plugin, Allure 2)
 // the listener also puts the class in front of the test's status message.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Status, type Parameter, type StepResult, type TestResult } from 'allure-js-commons';
 import type { Category } from 'allure-js-commons/sdk';
@@ -149,8 +149,10 @@ export function allureListener(resultsDir: string): LifecycleListener {
 
 // ---------------------------------------------------------------------------
 
-/** Where allure-playwright writes, beside the Playwright config (not the current directory). */
-export const ALLURE_RESULTS_DIR = fileURLToPath(new URL('../allure-results', import.meta.url));
+/** Where allure-playwright writes: ALLURE_RESULTS_DIR, else beside the Playwright config (not the current directory). */
+export const ALLURE_RESULTS_DIR = process.env.ALLURE_RESULTS_DIR
+  ? resolve(process.env.ALLURE_RESULTS_DIR)
+  : fileURLToPath(new URL('../allure-results', import.meta.url));
 
 /** A target as a label: `sandbox`, or the host of BASE_URL (no credentials, path or query). */
 export function targetLabel(baseUrl: string | undefined): string {

@@ -1,12 +1,10 @@
 // Unsafe or malformed runs are refused before any request reaches the target:
 // each case runs the real suite command against a loopback server that counts requests.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Wallet } from 'ethers';
 import { expect, test } from './support/fixtures.ts';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
+import { startSuite, stopSuite } from './support/suite.ts';
 
 interface Target {
   url: string;
@@ -23,20 +21,17 @@ async function countingTarget(): Promise<Target & { server: Server }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n };
 }
 
-function runSuite(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  // Its own output folder: a run clears its output folder first, and test-results/ is this run's.
-  const output = test.info().outputPath('suite-output');
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['playwright', 'test', '--project=C1', '--reporter=line', `--output=${output}`], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '', RUN_ID: `refusal-${Date.now()}`, CONCURRENCY_LEVELS: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (d) => (text += d));
-    child.stderr.on('data', (d) => (text += d));
-    child.on('exit', (code) => resolve({ code, output: text }));
-  });
+async function runSuite(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const run = startSuite(test.info(), { RUN_ID: `refusal-${Date.now()}`, CONCURRENCY_LEVELS: '1', ...env }, [
+    '--project=C1',
+    '--reporter=line',
+  ]);
+  try {
+    const { code } = await run.exited;
+    return { code, output: run.output() };
+  } finally {
+    stopSuite(run);
+  }
 }
 
 const target = test.extend<{ target: Target }>({
