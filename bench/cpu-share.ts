@@ -21,9 +21,18 @@ export interface CpuShare {
 
 export interface CpuShares {
   stage: CpuShare;
+  /** Barrier release to the last flow's end: while the target's latencies are being measured. */
+  flows: CpuShare | null;
   wholeRun: CpuShare;
-  /** Sum of every sampled process over the whole run / the exact CPU of the reaped tree (bench cutime + cstime). */
-  sampledCoverage: number | null;
+  /**
+   * Cross-check of the sampling: CPU seconds the kernel counted for every descendant that was waited for
+   * (the bench's cutime + cstime growth), against the sampled sum of those same processes (a re-parented process and
+   * its descendants are reaped by init, so they are left out of both).
+   */
+  reapedCpuS: number;
+  sampledNotReparentedCpuS: number;
+  /** Processes whose parent exited first (their subtree's CPU is sampled but never reaches the reaped total). */
+  reparented: string[];
   /** The watcher's own cost: ms per tick and ticks, in the bench process (in neither side). */
   watcherMsPerTick: number;
 }
@@ -48,9 +57,11 @@ function share(classified: readonly Classified[], from: number, to: number, wind
   };
 }
 
-export function cpuShares(run: RunResult, classified: readonly Classified[]): CpuShares {
+/** flowsWindow: barrier release and last flow end (epoch ms), from the worker results. */
+export function cpuShares(run: RunResult, classified: readonly Classified[], flowsWindow: [number, number] | null): CpuShares {
   const workers = classified.filter((c) => isWorker(c.proc.cmd)).map((c) => c.proc);
-  const whole = share(classified, run.spawnedAt - 1, run.exitedAt + 60_000, 'whole run: spawn to exit, sandbox start and stop included');
+  const lastSeen = Math.max(run.exitedAt, ...classified.map((c) => c.proc.lastSeen));
+  const whole = share(classified, run.spawnedAt - 1, lastSeen, 'whole run: spawn to exit, sandbox start and stop included');
   const stage =
     workers.length > 0
       ? share(
@@ -60,11 +71,23 @@ export function cpuShares(run: RunResult, classified: readonly Classified[]): Cp
           'stage: first worker start to last worker exit',
         )
       : { ...whole, window: 'no worker processes were seen: whole run', runnerShare: whole.runnerShare };
-  const sampledTotal = Object.values(whole.cpuS).reduce((a, b) => a + b, 0);
+  // The kernel's reaped total holds a process only if it and every ancestor up to the runner were waited for.
+  const byPid = new Map(classified.map((c) => [c.proc.pid, c.proc]));
+  const reaped = (pid: number): boolean => {
+    const proc = byPid.get(pid);
+    if (!proc || proc.reparented) return false;
+    return pid === run.watcher.rootPid || reaped(proc.ppid);
+  };
+  const sampled = classified.filter((c) => reaped(c.proc.pid)).reduce((sum, c) => sum + (c.proc.readings.at(-1)?.cpuS ?? 0), 0);
   return {
     stage,
+    flows: flowsWindow ? share(classified, flowsWindow[0], flowsWindow[1], 'flows: barrier release to last flow end') : null,
     wholeRun: whole,
-    sampledCoverage: run.reapedCpuS > 0 ? round(sampledTotal / run.reapedCpuS, 3) : null,
+    reapedCpuS: round(run.reapedCpuS, 1)!,
+    sampledNotReparentedCpuS: round(sampled, 1)!,
+    reparented: classified
+      .filter((c) => c.proc.reparented)
+      .map((c) => `${c.proc.pid} ${c.role}/${c.component ?? ''} ${c.proc.cmd.slice(0, 80)}`),
     watcherMsPerTick: round(run.watcher.tickMsTotal / Math.max(1, run.watcher.ticks), 2)!,
   };
 }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { classify, isWorker, type Classified } from './classify.ts';
 import { log, runPlaywright, type RunResult } from './playwright-run.ts';
-import { peakRssMb, readingAt } from './proc.ts';
+import { cpuInWindow, peakRssMb, readingAt } from './proc.ts';
 import { median, round } from './stats.ts';
 import { tcpBarrier } from './tcp-barrier.ts';
 
@@ -33,6 +33,9 @@ export interface Footprint {
   firstWorkerToReleaseS: number | null;
   spawnToReleaseS: number | null;
   wallS: number;
+  /** Per worker CPU seconds from its start to the barrier release (imports, fixtures, flow setup), and after it; medians. */
+  workerCpuToReleaseMedianS: number | null;
+  workerCpuAfterReleaseMedianS: number | null;
   /** Suite only: flows that passed / flows with a worker result. */
   flowsPassed?: number;
   flowsReported?: number;
@@ -45,6 +48,8 @@ export interface SuiteRun {
   classified: Classified[];
   footprint: Footprint;
   reportDir: string;
+  /** Barrier release to the last flow's end, epoch ms; null when no flow reported. */
+  flowsWindow: [number, number] | null;
 }
 
 export interface BenchDirs {
@@ -82,6 +87,10 @@ function measure(kind: Footprint['kind'], level: number, run: RunResult, release
     firstWorkerToReleaseS: s(firstWorker === null || releasedAt === null ? null : releasedAt - firstWorker),
     spawnToReleaseS: s(releasedAt === null ? null : releasedAt - run.spawnedAt),
     wallS: round((run.exitedAt - run.spawnedAt) / 1000, 1)!,
+    workerCpuToReleaseMedianS:
+      releasedAt === null ? null : round(median(workers.map((w) => cpuInWindow(w, w.startedAt - 1, releasedAt))), 2),
+    workerCpuAfterReleaseMedianS:
+      releasedAt === null ? null : round(median(workers.map((w) => cpuInWindow(w, releasedAt, w.lastSeen + 1))), 2),
     runId,
     logFile: run.logFile,
   };
@@ -97,6 +106,9 @@ export function suiteEnv(dir: string, runId: string, extra: Record<string, strin
     PLAYWRIGHT_HTML_OUTPUT_DIR: join(dir, 'playwright-report'),
     PLAYWRIGHT_HTML_OPEN: 'never',
     PLAYWRIGHT_BLOB_OUTPUT_DIR: join(dir, 'blob-report'),
+    // Workers of a large stage take minutes to start on 2 cores: the bench measures that time rather
+    // than failing the stage at the default 120 s barrier timeout.
+    BARRIER_TIMEOUT_MS: '600000',
     ...extra,
   };
 }
@@ -152,7 +164,9 @@ export async function suiteFootprint(dirs: BenchDirs, level: number, mode: strin
     `suite C${level}: exit ${run.exitCode}, ${footprint.workers} workers, worker peak RSS median ${footprint.workerPeakRssMedianMb} MB, ` +
       `${footprint.flowsPassed}/${level} flows passed, ${footprint.wallS} s`,
   );
-  return { run, classified: classify(run.watcher.procs), footprint, reportDir };
+  const flowsWindow: [number, number] | null =
+    releasedAt !== null && results.length ? [releasedAt, Math.max(...results.map((r) => r.endedAt))] : null;
+  return { run, classified: classify(run.watcher.procs), footprint, reportDir, flowsWindow };
 }
 
 export async function bareFootprint(dirs: BenchDirs, level: number, timeoutMs: number): Promise<Footprint> {

@@ -25,6 +25,8 @@ export interface Proc {
   readings: Reading[];
   /** Epoch ms of the last reading; the process was gone at the next tick (or the watch stopped). */
   lastSeen: number;
+  /** Its parent exited first and it was re-parented: its CPU is not in the tree's reaped total. */
+  reparented: boolean;
 }
 
 interface StatFields {
@@ -141,6 +143,7 @@ export class TreeWatcher {
           startedAt: this.boot + (stat.startTicks / USER_HZ) * 1000,
           readings: [],
           lastSeen: now,
+          reparented: false,
         });
         grew = true;
       }
@@ -150,6 +153,7 @@ export class TreeWatcher {
       // A pid seen again with another start time is a new process that reused the number: not ours.
       if (!stat || Math.abs(this.boot + (stat.startTicks / USER_HZ) * 1000 - proc.startedAt) > 20) continue;
       proc.lastSeen = now;
+      if (stat.ppid !== proc.ppid && pid !== this.rootPid) proc.reparented = true;
       proc.readings.push({ t: now, cpuS: stat.cpuTicks / USER_HZ, rssMb: (stat.rssPages * this.pageKb) / 1024 });
       if (proc.readings.length <= 4 || proc.cmd === '') {
         const cmd = read(`/proc/${pid}/cmdline`);

@@ -5,7 +5,8 @@
 //
 //   npm run bench                                  every part (about 15 minutes on 2 cores)
 //   npm run bench -- --only=overhead,reporter      some parts: footprint, cpu, overhead, capacity, c256, reporter
-//   npm run bench -- --levels=8,32 --capacity-levels=1,2,4,8 --capacity-modes=status --footprint-mode=live --calls=1000 --keep
+//   npm run bench -- --levels=8,32 --cpu-level=32 --capacity-levels=1,2,4,8 --capacity-modes=status --footprint-mode=live
+//     --calls=1000 --keep --no-reuse
 // Every option can also be given as BENCH_<NAME> (BENCH_ONLY=overhead).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -34,8 +35,10 @@ const { values: argv } = parseArgs({
     'footprint-mode': { type: 'string' },
     'capacity-levels': { type: 'string' },
     'capacity-modes': { type: 'string' },
+    'cpu-level': { type: 'string' },
     calls: { type: 'string' },
     keep: { type: 'boolean' },
+    'no-reuse': { type: 'boolean' },
   },
   strict: true,
 });
@@ -62,6 +65,7 @@ const levels = ints(opt('levels'), '8,32,64', '--levels');
 const footprintMode = opt('footprint-mode') ?? 'live';
 const capacityLevels = ints(opt('capacity-levels'), '1,2,4,8,16,32', '--capacity-levels');
 const capacityModes = list(opt('capacity-modes'), 'status,live');
+const cpuLevel = ints(opt('cpu-level'), '32', '--cpu-level')[0]!;
 const calls = ints(opt('calls'), '1000', '--calls')[0]!;
 const keep = argv.keep === true || process.env.BENCH_KEEP === '1';
 
@@ -112,8 +116,9 @@ if (want('overhead')) overhead = await timed('overhead', () => timingOverhead(ca
 
 // 1 and 3. Footprint per level (bare then suite, back to back); CPU share from the C32 suite run.
 const footprints: { level: number; bare: Footprint | string; suite: Footprint | string; ratio: number | null }[] = [];
-let cpu: CpuShares | string = want('cpu') ? 'no C32 suite run' : 'not selected (--only)';
-const footprintLevels = want('footprint') ? levels : want('cpu') ? [32] : [];
+let cpu: CpuShares | string = want('cpu') ? `no C${cpuLevel} suite run (--levels leaves it out)` : 'not selected (--only)';
+const suiteRuns = new Map<number, SuiteRun>();
+const footprintLevels = want('footprint') ? levels : want('cpu') ? [cpuLevel] : [];
 if (noProc && footprintLevels.length) cpu = noProc;
 else
   for (const level of footprintLevels) {
@@ -125,22 +130,29 @@ else
       suiteFootprint(dirs, level, footprintMode, timeout).catch((err) => failed(`suite C${level}`, err)),
     );
     const suiteFp = typeof suite === 'string' ? suite : suite.footprint;
+    if (typeof suite !== 'string') suiteRuns.set(level, suite);
     footprints.push({
       level,
       bare,
       suite: suiteFp,
       ratio: typeof bare === 'string' || typeof suiteFp === 'string' ? null : rssRatio(suiteFp, bare),
     });
-    if (level === 32 && want('cpu') && typeof suite !== 'string') cpu = cpuShares(suite.run, suite.classified);
+    if (level === cpuLevel && want('cpu') && typeof suite !== 'string') cpu = cpuShares(suite.run, suite.classified, suite.flowsWindow);
   }
 
-// 4. Capacity per mode.
+// 4. Capacity per mode. The top level's `--project=C<top>` footprint run in the same mode is that stage of the
+// ramp (unless --no-reuse): the stage is not run a second time.
+const top = Math.max(...capacityLevels);
+const reuseTop = (mode: string) => {
+  const suite = suiteRuns.get(top);
+  return !argv['no-reuse'] && mode === footprintMode && suite ? { level: top, suite } : undefined;
+};
 const capacities: Capacity[] = [];
 const capacityErrors: string[] = [];
 if (want('capacity'))
   for (const mode of capacityModes) {
     const result = await timed(`capacity ${mode}`, () =>
-      capacity(dirs, mode, capacityLevels, 20 * 60_000).catch((err) => failed(`capacity ${mode}`, err)),
+      capacity(dirs, mode, capacityLevels, 20 * 60_000, reuseTop(mode)).catch((err) => failed(`capacity ${mode}`, err)),
     );
     if (typeof result === 'string') capacityErrors.push(result);
     else capacities.push(result);
@@ -198,12 +210,11 @@ figures.runnerCpuShareC32 =
         value: cpu.stage.runnerShare,
         goal: '<= 0.25',
         ok: cpu.stage.runnerShare <= 0.25,
-        note: `runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
+        note: `C${cpuLevel}: runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
       };
 {
   const byMode = new Map(capacities.map((c) => [c.mode, c]));
   const measured = capacityModes.map((m) => byMode.get(m)).filter((c): c is Capacity => c !== undefined && c.reason === undefined);
-  const top = Math.max(...capacityLevels);
   if (measured.length === capacityModes.length && measured.length > 0) {
     const safe = Math.min(...measured.map((c) => c.goalSafeStage ?? 0));
     figures.sandboxSafeStage = {
@@ -217,7 +228,8 @@ figures.runnerCpuShareC32 =
       value: null,
       goal: '>= 32',
       reason:
-        why('x', 'capacity') ?? [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
+        (want('capacity') ? undefined : notSelected('capacity')) ??
+        [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
     };
   const c32Mode = byMode.get('live') ? 'live' : capacityModes[0];
   const c32 = c32Mode ? byMode.get(c32Mode)?.stages.find((s) => s.stage === 32) : undefined;
@@ -226,13 +238,15 @@ figures.runnerCpuShareC32 =
       ? {
           value: c32.flowsPerSec,
           goal: 'measured (no goal)',
-          note: `${c32Mode} mode: ${c32.pass} passed flows / ${c32.wallS} s stage wall time`,
+          note:
+            `${c32Mode} mode, ${c32.source}: ${c32.pass} passed flows / ${c32.wallS} s stage wall time (first flow start to last end); ` +
+            `${c32.flowsPerSecFromRelease} /s counted from the barrier release`,
         }
       : {
           value: null,
           goal: 'measured (no goal)',
           reason:
-            why('x', 'capacity') ??
+            (want('capacity') ? undefined : notSelected('capacity')) ??
             (capacityLevels.includes(32)
               ? `the C32 stage did not run or passed no flow in ${c32Mode ?? 'any'} mode`
               : 'C32 is not among --capacity-levels'),
@@ -286,7 +300,7 @@ writeFileSync(
       machine,
       goals: Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.goal])),
       notes: Object.fromEntries(Object.entries(figures).flatMap(([k, f]) => (f.note ? [[k, f.note]] : []))),
-      options: { only, levels, footprintMode, capacityLevels, capacityModes, calls },
+      options: { only, levels, cpuLevel, footprintMode, capacityLevels, capacityModes, calls },
       details: { footprint: footprints, overhead, cpu, capacity: capacities, capacityErrors, c256: c256Result, reporter },
       partSeconds,
       totalSeconds: totalS,

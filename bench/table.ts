@@ -77,6 +77,7 @@ export function renderTable(input: TableInput): string {
             fp.spawnToFirstWorkerS,
             fp.firstWorkerToReleaseS,
             fp.spawnToReleaseS,
+            `${fp.workerCpuToReleaseMedianS} / ${fp.workerCpuAfterReleaseMedianS}`,
             fp.kind === 'suite' ? `${fp.flowsPassed}/${fp.level}` : '',
             fp.kind === 'suite' ? ratio : '',
           ];
@@ -96,6 +97,7 @@ export function renderTable(input: TableInput): string {
           'spawn->1st worker',
           '1st worker->release',
           'spawn->release',
+          'worker CPU s to/after release',
           'flows passed',
           'ratio',
         ],
@@ -142,10 +144,11 @@ export function renderTable(input: TableInput): string {
     const c = input.cpu;
     out.push(
       '',
-      `CPU at C32 (CPU seconds from /proc; sampled/exact coverage ${c.sampledCoverage}; watcher ${c.watcherMsPerTick} ms per tick in the bench process)`,
+      `CPU of the stage run (CPU seconds from /proc every 250 ms; cross-check: kernel's reaped total ${c.reapedCpuS} s vs sampled ${c.sampledNotReparentedCpuS} s; ` +
+        `${c.reparented.length} re-parented; watcher ${c.watcherMsPerTick} ms per tick in the bench process)`,
       table(
         ['window', 's', 'runner', 'workers', 'sampler', 'sandbox', 'sandbox by component', 'runner share'],
-        [c.stage, c.wholeRun].map((w) => [
+        [c.stage, ...(c.flows ? [c.flows] : []), c.wholeRun].map((w) => [
           w.window,
           w.windowS,
           w.cpuS.runner,
@@ -162,7 +165,10 @@ export function renderTable(input: TableInput): string {
   }
 
   for (const cap of input.capacities) {
-    out.push('', `Capacity, ${cap.mode} mode (levels ${cap.levels.join(',')}; exit ${cap.exitCode}; ${cap.wallS} s)`);
+    out.push(
+      '',
+      `Capacity, ${cap.mode} mode (levels ${cap.levels.join(',')}; ramp ${cap.rampLevels.join(',') || 'not run'}: exit ${cap.exitCode}, ${cap.wallS} s)`,
+    );
     if (cap.reason) {
       out.push(cap.reason);
       continue;
@@ -171,9 +177,11 @@ export function renderTable(input: TableInput): string {
       table(
         [
           'stage',
+          'run',
           'pass/fail',
           'passed',
           'flows/s',
+          'flows/s from release',
           'wall s',
           'host CPU avg',
           'cores: workers / backend / postgres / chain / scanner',
@@ -181,9 +189,11 @@ export function renderTable(input: TableInput): string {
         ],
         cap.stages.map((s) => [
           `C${s.stage}`,
+          s.source,
           `${s.pass}/${s.fail}`,
           s.passed ? 'yes' : 'no',
           s.flowsPerSec,
+          s.flowsPerSecFromRelease,
           s.wallS,
           s.hostCpuAvg === null ? null : `${Math.round(s.hostCpuAvg * 100)}%`,
           ['runner.workers', 'sandbox.backend', 'sandbox.postgres', 'sandbox.chain', 'sandbox.scanner']
@@ -192,7 +202,8 @@ export function renderTable(input: TableInput): string {
           [...s.goalsMissed, ...s.gateReasons.map((r) => `gate: ${r}`)].join('; ') || 'none',
         ]),
       ),
-      `goal-safe stage: ${cap.goalSafeStage === null ? 'none' : `C${cap.goalSafeStage}`}; report safeConcurrency: ${cap.safeConcurrency}; stop reason: ${cap.stopReason ?? 'none'}`,
+      `goal-safe stage: ${cap.goalSafeStage === null ? 'none' : `C${cap.goalSafeStage}`}; ramp report's safeConcurrency: ${cap.safeConcurrency}; ` +
+        `stop reason: ${cap.stopReason ?? 'none'}`,
       `bottleneck: ${cap.bottleneck}`,
     );
   }
