@@ -16,6 +16,7 @@ import {
 } from '../contract/worker-result.ts';
 import type { CallRecord } from '../driver/types.ts';
 import type { Received } from '../driver/inbox.ts';
+import type { Reconciliation } from '../flow/reconcile.ts';
 import { redactText } from './redact.ts';
 
 export interface ExpectedNotification {
@@ -52,6 +53,8 @@ export class FlowRecorder {
   round = 1;
   readonly startedAt = now();
   notificationResults: NotificationResult[] = [];
+  /** Indeterminate writes, looked up after the flow (flow/reconcile.ts). */
+  reconciliations = new Map<CallRecord, Reconciliation>();
 
   constructor(
     readonly stage: number,
@@ -100,6 +103,9 @@ export class FlowRecorder {
       startedAt: c.startedAt,
       durationMs: c.durationMs,
       timedOut: c.outcome === 'info' && /timeout/i.test(c.error ?? ''),
+      ...(this.reconciliations.has(c)
+        ? { reconciled: this.reconciliations.get(c)!.verdict, reconciledBy: redactText(this.reconciliations.get(c)!.by) }
+        : {}),
     }));
     return {
       workerId: this.workerId,

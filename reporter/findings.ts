@@ -134,6 +134,21 @@ function stageHealthFindings(stages: readonly StageSummary[], collectionErrors: 
       evidence: duplicated.map((s) => `${stageName(s.stage)}: ${s.notifications.duplicates} extra copies`).join(' · '),
       nextAction: 'Check emit idempotency (outbox claim) and the per-device fan-out.',
     });
+  const indeterminate = stages.filter((s) => s.indeterminate.writes > 0);
+  if (indeterminate.length > 0)
+    out.push({
+      title: 'Writes without an answer',
+      severity: indeterminate.some((s) => s.indeterminate.unknown > 0) ? 'P1' : 'P2',
+      stages: indeterminate.map((s) => s.stage),
+      evidence: indeterminate
+        .map((s) => {
+          const { writes, happened, didNotHappen, unknown, examples } = s.indeterminate;
+          return `${stageName(s.stage)}: ${writes} (${happened} happened, ${didNotHappen} did not, ${unknown} unknown; ${withMore(examples, writes, '; ')})`;
+        })
+        .join(' · '),
+      nextAction:
+        'Timeouts and dropped connections on writes: check the target answers within OP_TIMEOUT_MS; an unknown outcome needs a manual look in the database.',
+    });
   if (collectionErrors.length > 0)
     out.push({
       title: 'Worker results missing or unreadable',

@@ -114,6 +114,21 @@ function operationTable(report: Report): string[] {
 const chartLinks = (charts: readonly ChartRef[], section: ChartSection): string[] =>
   charts.filter((c) => c.section === section).flatMap((c) => [`![${c.title}](charts/${c.file})`, '']);
 
+/** Writes without an answer, as the system of record resolved them after the flow. */
+function indeterminateLines(report: Report): string[] {
+  const stages = report.stages.filter((s) => s.indeterminate.writes > 0);
+  if (stages.length === 0) return [];
+  return [
+    '',
+    'Writes that got no answer (timeout, dropped connection), looked up in the system of record after each flow:',
+    '',
+    ...stages.map((s) => {
+      const { writes, happened, didNotHappen, unknown, examples } = s.indeterminate;
+      return `- ${stageName(s.stage)}: ${writes} — ${happened} happened, ${didNotHappen} did not happen, ${unknown} unknown. ${examples.join('; ')}`;
+    }),
+  ];
+}
+
 function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
   const rows = report.stages.map((s) =>
     row([
@@ -144,6 +159,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     'Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (level × rounds).',
     `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
     ...(accounted.length > 0 ? [`Every started flow accounted for: ${accounted.join(' · ')}.`] : []),
+    ...indeterminateLines(report),
     ...(report.stagesNotRun.length > 0 ? ['', `Stages selected but not run (no worker results): ${stageList(report.stagesNotRun)}.`] : []),
     '',
     ...operationTable(report),

@@ -112,6 +112,15 @@ export const StageSummary = z.object({
   /** For each non-zero correctness counter: flows involved and the first few as `<workerId> payment <id> — <evidence>`. */
   correctnessEvidence: z.record(z.string(), z.object({ flows: z.number().int().positive(), examples: z.array(z.string()) })),
   failures: z.array(FailureGroup),
+  /** Writes that got no answer, and what the system of record said about them after the flow. */
+  indeterminate: z.object({
+    writes: z.number().int().nonnegative(),
+    happened: z.number().int().nonnegative(),
+    didNotHappen: z.number().int().nonnegative(),
+    unknown: z.number().int().nonnegative(),
+    /** A few `<workerId> <op>: <verdict> (<how it was decided>)`. */
+    examples: z.array(z.string()),
+  }),
   /** null: no gate ran for this stage. */
   gate: StageGate.nullable(),
   collectionErrors: z.number().int().nonnegative(),

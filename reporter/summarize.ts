@@ -92,6 +92,7 @@ export function summarizeStage(
   let pass = 0;
   let interrupted = 0;
   let runnerReported = 0;
+  const indeterminate = { writes: 0, happened: 0, didNotHappen: 0, unknown: 0, examples: [] as string[] };
   let startedAt = Infinity;
   let endedAt = -Infinity;
 
@@ -101,6 +102,16 @@ export function summarizeStage(
     endedAt = Math.max(endedAt, flow.endedAt);
     for (const call of flow.calls) {
       addSample(ops, call.op, call.durationMs, call.timedOut);
+      if (call.reconciled) {
+        indeterminate.writes += 1;
+        if (call.reconciled === 'happened') indeterminate.happened += 1;
+        else if (call.reconciled === 'did-not-happen') indeterminate.didNotHappen += 1;
+        else indeterminate.unknown += 1;
+        if (indeterminate.examples.length < EXAMPLES)
+          indeterminate.examples.push(
+            `${flow.workerId} ${call.op}: ${call.reconciled}${call.reconciledBy ? ` (${call.reconciledBy})` : ''}`,
+          );
+      }
       if (call.status === null) continue;
       withStatus += 1;
       if (call.status >= 500) fiveXX += 1;
@@ -197,6 +208,7 @@ export function summarizeStage(
     correctness,
     correctnessEvidence,
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
+    indeterminate,
     gate,
     collectionErrors,
   };

@@ -3,8 +3,10 @@
 // waits until both flows are inside that call, breaks something, and then
 // reads the run's report: every started flow is there (pass, fail or
 // interrupted), classified for what broke, and the run ended within bounds.
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
 import { parseEther, Wallet } from 'ethers';
 import pg from 'pg';
 import type { Report } from '../../reporter/schema.ts';
@@ -115,6 +117,10 @@ held(
       // The in-flight calls lost their connection: the target could not answer, which is infrastructure.
       expect(stage.failures.map((f) => f.class)).toEqual(['capacity']);
       for (const example of stage.failures[0]!.examples) expect(example).toMatch(/cannot reach|did not answer|ECONNRESET|socket hang up/);
+      // The writes cut off by the kill are looked up afterwards: each one happened or did not, none is left unknown.
+      const { writes, happened, didNotHappen, unknown } = stage.indeterminate;
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect({ resolved: happened + didNotHappen, unknown }).toEqual({ resolved: writes, unknown: 0 });
       // The restarted backend answers on the same URL.
       expect((await fetch(`${sandbox.url}/health`)).status).toBe(200);
     } finally {
@@ -200,6 +206,30 @@ held(
       const stage = stageOf(report, 2);
       expect(stage).toMatchObject({ flows: 2, pass: 0, fail: 2, interrupted: 2 });
       expect(stage.failures).toEqual([expect.objectContaining({ class: 'interrupted', count: 2 })]);
+    } finally {
+      stopSuite(run);
+    }
+  },
+);
+
+held(
+  'a payment intent that timed out but was created is reconciled as "happened", not counted as a plain failure',
+  async ({ held: { sandbox, bothFlowsMidFlight } }) => {
+    // Intents take HOLD_MS (5 s); the client gives up after 3 s, and the server creates the intent anyway,
+    // within the 3 s the reconciliation gives it after the timeout.
+    const run = startSuite(test.info(), suiteEnv(sandbox, { OP_TIMEOUT_MS: '3000' }), ['--project=C2']);
+    try {
+      await bothFlowsMidFlight(run);
+      const { code } = await endsWithinBound(run);
+      expect(code).toBe(1);
+      const stage = stageOf(run.report(), 2);
+      expect(stage).toMatchObject({ flows: 2, fail: 2 });
+      expect(stage.ops.createPaymentIntent).toMatchObject({ n: 2, censored: 2 });
+      expect(stage.indeterminate).toMatchObject({ writes: 2, happened: 2, didNotHappen: 0, unknown: 0 });
+      for (const example of stage.indeterminate.examples)
+        expect(example).toMatch(/createPaymentIntent: happened \(GET \/requests\/[0-9a-f-]+: status payment\)/);
+      const markdown = readFileSync(join(run.reportsDir, run.runId, 'report.md'), 'utf8');
+      expect(markdown).toContain('C2: 2 — 2 happened, 0 did not happen, 0 unknown');
     } finally {
       stopSuite(run);
     }

@@ -276,3 +276,27 @@ test("report.json's JSON Schema requires the fields ARCHITECTURE.md names", () =
     ]),
   );
 });
+
+test('writes without an answer are counted by what the system of record said about them', () => {
+  const timedOut = (reconciled: CallSample['reconciled'], by: string) =>
+    call('createPaymentIntent', 20_000, { status: null, outcome: 'info', timedOut: true, reconciled, reconciledBy: by });
+  const stage = summarizeStage(
+    2,
+    [
+      flow(2, 1, { status: 'fail', calls: [timedOut('happened', 'GET /requests/r1: status payment')] }),
+      flow(2, 2, { status: 'fail', calls: [timedOut('did-not-happen', 'GET /requests/r2: status offer_accepted'), call('login', 80)] }),
+    ],
+    null,
+    0,
+  );
+  expect(stage.indeterminate).toEqual({
+    writes: 2,
+    happened: 1,
+    didNotHappen: 1,
+    unknown: 0,
+    examples: [
+      'C2-W01 createPaymentIntent: happened (GET /requests/r1: status payment)',
+      'C2-W02 createPaymentIntent: did-not-happen (GET /requests/r2: status offer_accepted)',
+    ],
+  });
+});
