@@ -8,6 +8,8 @@ import { STOP_CONDITIONS, stageName } from './stages.ts';
 export interface GateInfra {
   restarts?: Record<string, number>;
   hostCpuAfterCooldown?: number | null;
+  /** CPU of the target's own processes after cooldown, as a fraction of the host; null/absent when not measured. */
+  targetCpuAfterCooldown?: number | null;
   hostMemoryAfterCooldown?: number | null;
   /** Scanner backlog (or another queue) drained within the bounded cooldown. */
   backlogDrained?: boolean | null;
@@ -103,8 +105,12 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
 
   if (infra?.backlogDrained === false)
     reasons.push(`backlog did not drain within ${STOP_CONDITIONS.cooldownMs} ms after ${name} (${infra.backlogAtEnd ?? '?'} left)`);
-  if ((infra?.hostCpuAfterCooldown ?? 0) > STOP_CONDITIONS.hostCpuAfterCooldown)
-    reasons.push(`host CPU ${pct(infra!.hostCpuAfterCooldown!)} after cooldown`);
+  const targetCpu = infra?.targetCpuAfterCooldown;
+  if ((infra?.hostCpuAfterCooldown ?? 0) > STOP_CONDITIONS.hostCpuAfterCooldown) {
+    if (typeof targetCpu !== 'number') reasons.push(`host CPU ${pct(infra!.hostCpuAfterCooldown!)} after cooldown`);
+    else if (targetCpu > STOP_CONDITIONS.targetCpuAfterCooldown)
+      reasons.push(`host CPU ${pct(infra!.hostCpuAfterCooldown!)} after cooldown, ${pct(targetCpu)} of it the target's own processes`);
+  }
   if ((infra?.hostMemoryAfterCooldown ?? 0) > STOP_CONDITIONS.hostMemoryAfterCooldown)
     reasons.push(`host memory ${pct(infra!.hostMemoryAfterCooldown!)} after cooldown`);
 

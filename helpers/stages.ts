@@ -58,6 +58,12 @@ export const STOP_CONDITIONS = {
   /** Host CPU / memory after cooldown above these stop the ramp. */
   hostCpuAfterCooldown: 0.85,
   hostMemoryAfterCooldown: 0.9,
+  /**
+   * When the target's own processes are measured (the sandbox, or a sampler with process names), busy host CPU
+   * after cooldown stops the ramp only if the target itself still uses more than this share of the host: load
+   * from other work on a shared machine is not the target failing to recover.
+   */
+  targetCpuAfterCooldown: 0.25,
   /** Bounded wait for queues and notifications to drain after a stage. */
   cooldownMs: 30_000,
   /** Correctness counters that must be zero (any non-zero is P0). */

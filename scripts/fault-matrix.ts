@@ -2,6 +2,8 @@
 // switch: a short stage (and its gate) against a sandbox with that fault on,
 // then the run's report.json must flag it - the right metric non-zero, the gate
 // failed with the right reason, the failed flows of the right class.
+// Then the controls (no false alarms): clean C4 stages, three in status mode
+// and one in live mode, each passing its gate with no P0 finding.
 // Writes docs/fault-matrix.md from what was observed.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -148,7 +150,58 @@ interface Outcome {
   seconds: number;
 }
 
-function run(c: FaultCase, runId: string): Promise<number> {
+/** No false alarms: clean stages that must pass their gate with no P0 finding. */
+interface Control {
+  name: string;
+  mode: 'status' | 'live';
+}
+const CONTROLS: Control[] = [
+  { name: 'clean C4, status mode, run 1', mode: 'status' },
+  { name: 'clean C4, status mode, run 2', mode: 'status' },
+  { name: 'clean C4, status mode, run 3', mode: 'status' },
+  { name: 'clean C4, live mode', mode: 'live' },
+];
+
+interface ControlOutcome {
+  control: Control;
+  ok: boolean;
+  problems: string[];
+  flows: string;
+  p0: number;
+  gate: string;
+  seconds: number;
+}
+
+async function checkControl(control: Control, index: number): Promise<ControlOutcome> {
+  const runId = `faults-control-${index + 1}-${Date.now().toString(36)}`;
+  const t0 = performance.now();
+  const exit = await run({ fault: '', mode: control.mode, levels: '4' }, runId);
+  const problems: string[] = [];
+  let report: Report | undefined;
+  try {
+    report = JSON.parse(readFileSync(`${runDir(runId)}/report.json`, 'utf8')) as Report;
+  } catch {
+    problems.push(`no report.json (playwright exited ${exit})`);
+  }
+  const stage = report?.stages.find((s) => s.stage === 4);
+  const p0 = report?.findings.filter((f) => f.severity === 'P0') ?? [];
+  if (exit !== 0) problems.push(`the run exited ${exit}`);
+  if (!stage || stage.flows !== 4 || stage.pass !== 4)
+    problems.push(`C4 flows: ${stage ? `${stage.pass} of ${stage.flows} passed` : 'none'}`);
+  if (p0.length > 0) problems.push(`P0 findings: ${p0.map((f) => f.title).join('; ')}`);
+  if (!stage?.gate?.passed) problems.push(`gate: ${stage?.gate ? stage.gate.reasons.join('; ') : 'did not run'}`);
+  return {
+    control,
+    ok: problems.length === 0,
+    problems,
+    flows: stage ? `${stage.pass}/${stage.flows}` : 'n/a',
+    p0: p0.length,
+    gate: stage?.gate ? (stage.gate.passed ? 'pass' : 'fail') : 'not run',
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+function run(c: { fault: string; mode: string; levels?: string; env?: Record<string, string> }, runId: string): Promise<number> {
   const levels = c.levels ?? '2';
   // Every stage runs; only the last one's gate judges (a noisy earlier gate must not hide a two-stage condition).
   const stages = levels.split(',');
@@ -197,7 +250,7 @@ async function check(c: FaultCase): Promise<Outcome> {
   return { c, ok: problems.length === 0, problems, metricValue, reasons, classes, seconds: (performance.now() - t0) / 1000 };
 }
 
-function renderDoc(outcomes: Outcome[]): string {
+function renderDoc(outcomes: Outcome[], controls: ControlOutcome[]): string {
   const rows = outcomes.map((o) => {
     const reason = o.reasons.find((r) => o.c.gateReason.test(r)) ?? '—';
     return `| \`${o.c.fault}\` | ${o.c.bug} | ${o.c.mode} | ${o.c.metric[0]} = ${o.metricValue ?? 'n/a'} | ${reason.replace(/\|/g, '\\|').slice(0, 160)} | ${o.classes.join(', ') || '—'} | ${o.ok ? 'detected' : `NOT DETECTED: ${o.problems.join('; ')}`} |`;
@@ -213,12 +266,24 @@ function renderDoc(outcomes: Outcome[]): string {
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    '## No false alarms',
+    '',
+    'Clean stages against a sandbox with no fault switch: each must pass its gate with every flow passing and no P0 finding.',
+    '',
+    '| Run | Mode | Flows passed | P0 findings | Gate | Result |',
+    '|---|---|---:|---:|---|---|',
+    ...controls.map(
+      (o) =>
+        `| ${o.control.name} | ${o.control.mode} | ${o.flows} | ${o.p0} | ${o.gate} | ${o.ok ? 'no false alarm' : `FALSE ALARM: ${o.problems.join('; ')}`} |`,
+    ),
+    '',
     `Generated ${new Date().toISOString()}.`,
     '',
   ].join('\n');
 }
 
 const only = process.argv.slice(2);
+// `npm run test:faults -- list-leak clean`: only the named faults, and the clean controls with `clean`.
 const cases = only.length ? CASES.filter((c) => only.some((o) => c.fault.startsWith(o))) : CASES;
 const uncovered = FAULT_NAMES.filter((name) => !CASES.some((c) => c.fault.split('=')[0] === name));
 if (uncovered.length) {
@@ -233,7 +298,16 @@ for (const c of cases) {
     `${o.ok ? 'detected    ' : 'NOT DETECTED'} ${c.fault.padEnd(28)} ${o.seconds.toFixed(0).padStart(4)} s  ${o.ok ? `${c.metric[0]} = ${o.metricValue}` : o.problems.join('; ')}`,
   );
 }
-if (!only.length) writeFileSync('docs/fault-matrix.md', renderDoc(outcomes));
-const failed = outcomes.filter((o) => !o.ok).length;
-console.log(`${outcomes.length - failed} passed, ${failed} failed`);
+const controls: ControlOutcome[] = [];
+if (!only.length || only.includes('clean'))
+  for (const [i, control] of CONTROLS.entries()) {
+    const o = await checkControl(control, i);
+    controls.push(o);
+    console.log(
+      `${o.ok ? 'no alarm    ' : 'FALSE ALARM '} ${control.name.padEnd(28)} ${o.seconds.toFixed(0).padStart(4)} s  ${o.ok ? `flows ${o.flows}, P0 ${o.p0}, gate ${o.gate}` : o.problems.join('; ')}`,
+    );
+  }
+if (!only.length) writeFileSync('docs/fault-matrix.md', renderDoc(outcomes, controls));
+const failed = outcomes.filter((o) => !o.ok).length + controls.filter((o) => !o.ok).length;
+console.log(`${outcomes.length + controls.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -50,26 +50,41 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
 
   await test.step('cooldown: host CPU and memory settle', async () => {
     // The latest three samples of the timeline; the stop condition is about load that *remains* after cooldown.
+    // The target's own processes (per-component CPU, when the sampler sees them) tell its load from other work.
     const recent = async () => {
       const samples = parseSamples(await readFile(infraTimeline(runId), 'utf8').catch(() => '')).slice(-3);
-      const hosts = samples.flatMap(({ host }) => {
+      const hosts = samples.flatMap(({ host, processes }) => {
         if ('na' in host) return [];
-        const { cpuFraction: cpu, memFraction: mem } = host;
-        return typeof cpu === 'number' && typeof mem === 'number' ? [{ cpu, mem }] : [];
+        const { cpuFraction: cpu, memFraction: mem, cores } = host;
+        if (typeof cpu !== 'number' || typeof mem !== 'number') return [];
+        // Percent of one core per component; every component must have a reading, or the target's share is unknown.
+        const own = 'na' in processes ? [] : Object.entries(processes).filter(([k]) => k.endsWith('.cpuPct'));
+        const measured = own.length > 0 && own.every(([, v]) => typeof v === 'number') && typeof cores === 'number';
+        const target = measured ? own.reduce((a, [, v]) => a + (v as number), 0) / 100 / cores : null;
+        return [{ cpu, mem, target }];
       });
+      const mean = (values: number[]) => values.reduce((a, v) => a + v, 0) / values.length;
+      const targets = hosts.flatMap((h) => (h.target === null ? [] : [h.target]));
       return hosts.length
-        ? { cpu: hosts.reduce((a, h) => a + h.cpu, 0) / hosts.length, mem: hosts.reduce((a, h) => a + h.mem, 0) / hosts.length }
+        ? {
+            cpu: mean(hosts.map((h) => h.cpu)),
+            mem: mean(hosts.map((h) => h.mem)),
+            target: targets.length === hosts.length ? mean(targets) : null,
+          }
         : null;
     };
     if ((await recent()) === null) return;
-    const settled = (h: { cpu: number; mem: number } | null) =>
-      h !== null && h.cpu <= STOP_CONDITIONS.hostCpuAfterCooldown && h.mem <= STOP_CONDITIONS.hostMemoryAfterCooldown;
+    const settled = (h: { cpu: number; mem: number; target: number | null } | null) =>
+      h !== null &&
+      (h.cpu <= STOP_CONDITIONS.hostCpuAfterCooldown || (h.target !== null && h.target <= STOP_CONDITIONS.targetCpuAfterCooldown)) &&
+      h.mem <= STOP_CONDITIONS.hostMemoryAfterCooldown;
     await expect
       .poll(async () => settled(await recent()), { timeout: STOP_CONDITIONS.cooldownMs, intervals: [1_000] })
       .toBe(true)
       .catch(() => undefined);
     const after = await recent();
     infra.hostCpuAfterCooldown = after?.cpu ?? null;
+    infra.targetCpuAfterCooldown = after?.target ?? null;
     infra.hostMemoryAfterCooldown = after?.mem ?? null;
   });
 

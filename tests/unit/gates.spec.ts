@@ -142,6 +142,15 @@ test('stops on a backlog that did not drain and on host CPU or memory above the 
   expect(gate(flows(1, 1), { infra: { backlogDrained: true, hostCpuAfterCooldown: 0.5, hostMemoryAfterCooldown: 0.5 } }).passed).toBe(true);
 });
 
+test("busy host CPU after cooldown stops the ramp when it is the target's own load, not other work on the machine", () => {
+  const busy = (targetCpuAfterCooldown: number | null) =>
+    gate(flows(1, 1), { infra: { backlogDrained: true, hostCpuAfterCooldown: 1, hostMemoryAfterCooldown: 0.5, targetCpuAfterCooldown } });
+  expect(busy(0.03).reasons).toEqual([]);
+  expect(busy(0.6).reasons).toEqual(["host CPU 100.0% after cooldown, 60.0% of it the target's own processes"]);
+  // Not measured: the host's CPU is all there is to judge by.
+  expect(busy(null).reasons).toEqual(['host CPU 100.0% after cooldown']);
+});
+
 test('requires 100% completed flows up to C8 and 99% from C16', () => {
   const oneFailed = (stage: number, n: number) =>
     flows(stage, n, (i) =>
