@@ -1,7 +1,7 @@
 // Paying for the accepted offer, per payment mode. Each mode ends with the
 // request paid and returns what triggered payment_confirmed.
 import { expect } from '@playwright/test';
-import { Contract, type ContractTransactionResponse, type Wallet } from 'ethers';
+import type { ContractTransactionResponse, Wallet } from 'ethers';
 import type { Payment, PurchaseRequest } from '../contract/http.ts';
 import { viaChainRpc } from '../driver/errors.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
@@ -69,6 +69,7 @@ function underpaymentProbe(ctx: PaymentContext, payment: Payment, status: string
 async function payLive(ctx: PaymentContext): Promise<number> {
   const payment = await intent(ctx);
   const wallet = ctx.wallet!;
+  const { Contract } = await import('ethers');
   const token = new Contract(payment.tokenAddress, TRANSFER_ABI, wallet);
   const transfer = (amount: bigint) =>
     viaChainRpc(`sending a ${amount} base-unit transfer`, async () => {

@@ -12,13 +12,9 @@ import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from './selection.ts';
+import { RUN_ENV } from './run-env.ts';
 
-/** Environment the runner hands to every worker. */
-export const RUN_ENV = {
-  target: 'ESCROW_TARGET_URL',
-  coordinator: 'ESCROW_COORDINATOR_URL',
-  rpcUrl: 'ESCROW_RPC_URL',
-} as const;
+export { RUN_ENV };
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const cfg = parseEnv();

@@ -11,7 +11,7 @@ import { parseEnv } from '../helpers/config.ts';
 import { evaluateGate, type GateInfra } from '../helpers/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { parsePrometheus, sumOf } from '../sampler/prometheus.ts';
-import { RUN_ENV } from '../helpers/global-setup.ts';
+import { RUN_ENV } from '../helpers/run-env.ts';
 import { infraTimeline, workersDir } from '../helpers/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 
