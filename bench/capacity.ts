@@ -10,8 +10,8 @@ import type { Report } from '../reporter/schema.ts';
 import { parseSamples } from '../sampler/aggregate.ts';
 import { between, mean, max, series } from '../sampler/series.ts';
 import { classify, type Classified } from './classify.ts';
-import { cpuInWindow } from './proc.ts';
-import { log, runPlaywright } from './playwright-run.ts';
+import { cpuInWindow, hostBusyCores } from './proc.ts';
+import { log, runPlaywright, type RunResult } from './playwright-run.ts';
 import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs, type SuiteRun } from './footprint.ts';
 import { round } from './stats.ts';
 
@@ -37,7 +37,10 @@ export interface StageCapacity {
   hostCpuAvg: number | null;
   hostCpuMax: number | null;
   componentCpuPct: Record<string, number | null>;
-  /** From /proc over the stage window: cores used (CPU seconds / wall seconds) per side and component. */
+  /**
+   * From /proc over the stage window: cores used (CPU seconds / wall seconds) per side and component, and
+   * `outside`: the host's busy cores not in the run's process tree (other users of the machine, the bench itself).
+   */
   coresUsed: Record<string, number>;
 }
 
@@ -82,8 +85,9 @@ function bottleneck(stages: StageCapacity[]): string {
   const runner = (top.coresUsed['runner.workers'] ?? 0) + (top.coresUsed['runner.runner'] ?? 0) + (top.coresUsed['runner.sampler'] ?? 0);
   const host = top.hostCpuAvg === null ? 'host CPU n/a' : `host CPU ${Math.round(top.hostCpuAvg * 100)}% busy on average`;
   const biggestText = biggest ? `; largest sandbox consumer ${biggest[0].slice('sandbox.'.length)} at ${biggest[1].toFixed(2)} cores` : '';
+  const outside = top.coresUsed.outside === undefined ? '' : `; outside the run's processes ${top.coresUsed.outside.toFixed(2)} cores`;
   const op = top.worstOp ? `; the op closest to (or furthest over) its p95 goal is ${top.worstOp}` : '';
-  return `at C${top.stage}: ${host}${biggestText}; runner side (workers, runner, sampler) ${runner.toFixed(2)} cores${op}`;
+  return `at C${top.stage}: ${host}${biggestText}; runner side (workers, runner, sampler) ${runner.toFixed(2)} cores${outside}${op}`;
 }
 
 /** The op whose p95 is highest relative to its goal, as `<label>: <p95> ms of <goal> ms`. */
@@ -98,6 +102,7 @@ function worstOp(stage: Report['stages'][number]): string | null {
 /** The stages of one run's report.json, with the infrastructure timeline and the /proc readings of its tree. */
 function readStages(
   reportDir: string,
+  run: RunResult,
   classified: readonly Classified[],
   source: string,
 ): { report: Report; stages: StageCapacity[] } | null {
@@ -122,7 +127,10 @@ function readStages(
         const key = c.role === 'sandbox' ? `sandbox.${c.component}` : `runner.${c.role === 'worker' ? 'workers' : c.role}`;
         coresUsed[key] = (coresUsed[key] ?? 0) + cpuInWindow(c.proc, start, end) / ((end - start) / 1000);
       }
+      const ours = Object.values(coresUsed).reduce((a, b) => a + b, 0);
+      const host = hostBusyCores(run.watcher, start, end);
       for (const k of Object.keys(coresUsed)) coresUsed[k] = round(coresUsed[k]!, 2)!;
+      if (host !== null) coresUsed.outside = round(Math.max(0, host - ours), 2)!;
     }
     return {
       stage: s.stage,
@@ -160,7 +168,9 @@ export async function capacity(
   const runId = `bench-${dirs.stamp}-ramp-${mode}`;
   const dir = join(dirs.tmp, runId);
   const rampLevels = reuse ? levels.filter((l) => l !== reuse.level) : levels;
-  const reused = reuse ? readStages(reuse.suite.reportDir, reuse.suite.classified, `--project=C${reuse.level} run (footprint)`) : null;
+  const reused = reuse
+    ? readStages(reuse.suite.reportDir, reuse.suite.run, reuse.suite.classified, `--project=C${reuse.level} run (footprint)`)
+    : null;
   const reusedStages = reused?.stages.filter((s) => s.stage === reuse!.level) ?? [];
   let ramp: { report: Report; stages: StageCapacity[] } | null = null;
   let exitCode: number | null = null;
@@ -180,7 +190,7 @@ export async function capacity(
     });
     exitCode = run.exitCode;
     wallS = round((run.exitedAt - run.spawnedAt) / 1000, 1)!;
-    ramp = readStages(join(dir, 'reports', runId), classify(run.watcher.procs), 'ramp');
+    ramp = readStages(join(dir, 'reports', runId), run, classify(run.watcher.procs), 'ramp');
     if (!ramp) reason = `the ramp wrote no report.json (exit ${run.exitCode}${run.timedOut ? ', timed out' : ''}; log ${run.logFile})`;
   }
   if (reuse && !reused) reason = `the C${reuse.level} footprint run wrote no report.json`;

@@ -3,7 +3,7 @@
 // (Playwright runner, its workers, the infrastructure sampler) against the
 // sandbox side (launcher, backend, scanner, chain, Postgres).
 import type { Classified, Role } from './classify.ts';
-import { cpuInWindow } from './proc.ts';
+import { cpuInWindow, hostBusyCores } from './proc.ts';
 import type { RunResult } from './playwright-run.ts';
 import { isWorker } from './classify.ts';
 import { round } from './stats.ts';
@@ -17,6 +17,9 @@ export interface CpuShare {
   cpuS: Record<Role, number>;
   /** Sandbox CPU seconds per component. */
   sandboxCpuS: Record<string, number>;
+  /** CPU seconds the whole host was busy in the window, and the part outside the runner and sandbox trees (other users, the bench). */
+  hostBusyCpuS: number | null;
+  outsideCpuS: number | null;
 }
 
 export interface CpuShares {
@@ -37,7 +40,7 @@ export interface CpuShares {
   watcherMsPerTick: number;
 }
 
-function share(classified: readonly Classified[], from: number, to: number, window: string): CpuShare {
+function share(run: RunResult, classified: readonly Classified[], from: number, to: number, window: string): CpuShare {
   const cpuS: Record<Role, number> = { runner: 0, worker: 0, sampler: 0, sandbox: 0 };
   const sandboxCpuS: Record<string, number> = {};
   for (const c of classified) {
@@ -48,9 +51,13 @@ function share(classified: readonly Classified[], from: number, to: number, wind
   const runnerSide = cpuS.runner + cpuS.worker + cpuS.sampler;
   const total = runnerSide + cpuS.sandbox;
   const r = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v, 1)!]));
+  const hostCores = hostBusyCores(run.watcher, from, to);
+  const hostBusyCpuS = hostCores === null ? null : hostCores * ((to - from) / 1000);
   return {
     window,
     windowS: round((to - from) / 1000, 1)!,
+    hostBusyCpuS: round(hostBusyCpuS, 1),
+    outsideCpuS: hostBusyCpuS === null ? null : round(Math.max(0, hostBusyCpuS - total), 1),
     runnerShare: total > 0 ? round(runnerSide / total, 3) : null,
     cpuS: r(cpuS) as Record<Role, number>,
     sandboxCpuS: r(sandboxCpuS),
@@ -61,10 +68,11 @@ function share(classified: readonly Classified[], from: number, to: number, wind
 export function cpuShares(run: RunResult, classified: readonly Classified[], flowsWindow: [number, number] | null): CpuShares {
   const workers = classified.filter((c) => isWorker(c.proc.cmd)).map((c) => c.proc);
   const lastSeen = Math.max(run.exitedAt, ...classified.map((c) => c.proc.lastSeen));
-  const whole = share(classified, run.spawnedAt - 1, lastSeen, 'whole run: spawn to exit, sandbox start and stop included');
+  const whole = share(run, classified, run.spawnedAt - 1, lastSeen, 'whole run: spawn to exit, sandbox start and stop included');
   const stage =
     workers.length > 0
       ? share(
+          run,
           classified,
           Math.min(...workers.map((w) => w.startedAt)),
           Math.max(...workers.map((w) => w.lastSeen)),
@@ -81,7 +89,7 @@ export function cpuShares(run: RunResult, classified: readonly Classified[], flo
   const sampled = classified.filter((c) => reaped(c.proc.pid)).reduce((sum, c) => sum + (c.proc.readings.at(-1)?.cpuS ?? 0), 0);
   return {
     stage,
-    flows: flowsWindow ? share(classified, flowsWindow[0], flowsWindow[1], 'flows: barrier release to last flow end') : null,
+    flows: flowsWindow ? share(run, classified, flowsWindow[0], flowsWindow[1], 'flows: barrier release to last flow end') : null,
     wholeRun: whole,
     reapedCpuS: round(run.reapedCpuS, 1)!,
     sampledNotReparentedCpuS: round(sampled, 1)!,

@@ -100,6 +100,8 @@ export class TreeWatcher {
   tickMsTotal = 0;
   /** Epoch ms of the last tick: a process whose lastSeen equals it was alive then (and still the same process). */
   lastTick = 0;
+  /** The whole host per tick (/proc/stat): CPU seconds busy on all cores (everything but idle and iowait). */
+  readonly host: { t: number; busyS: number }[] = [];
 
   constructor(
     readonly rootPid: number,
@@ -160,6 +162,12 @@ export class TreeWatcher {
         if (cmd) proc.cmd = cmd.split('\0').filter(Boolean).join(' ');
       }
     }
+    const cpuLine = (read('/proc/stat') ?? '').split('\n').find((l) => l.startsWith('cpu '));
+    if (cpuLine) {
+      const n = cpuLine.trim().split(/\s+/).slice(1, 9).map(Number);
+      const busy = n.reduce((a, b) => a + b, 0) - (n[3] ?? 0) - (n[4] ?? 0);
+      if (Number.isFinite(busy)) this.host.push({ t: now, busyS: busy / USER_HZ });
+    }
     this.lastTick = now;
     this.ticks += 1;
     this.tickMsTotal += performance.now() - t0;
@@ -186,4 +194,13 @@ export function readingAt(proc: Proc, t: number): Reading | undefined {
   let best: Reading | undefined;
   for (const r of proc.readings) if (!best || Math.abs(r.t - t) < Math.abs(best.t - t)) best = r;
   return best;
+}
+
+/** Cores the whole host kept busy on average in [from, to], from the watcher's /proc/stat readings; null without two readings. */
+export function hostBusyCores(watcher: TreeWatcher, from: number, to: number): number | null {
+  const inside = watcher.host.filter((h) => h.t >= from && h.t <= to);
+  const first = inside[0];
+  const last = inside.at(-1);
+  if (!first || !last || last.t <= first.t) return null;
+  return (last.busyS - first.busyS) / ((last.t - first.t) / 1000);
 }

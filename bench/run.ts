@@ -72,6 +72,7 @@ const keep = argv.keep === true || process.env.BENCH_KEEP === '1';
 const machine = {
   cores: cpus().length,
   memoryGb: round(totalmem() / 2 ** 30, 1),
+  memory: `${round(totalmem() / 2 ** 30, 1)} GiB`,
   node: process.version,
   cpuModel: cpus()[0]?.model ?? 'unknown',
   loadAverageAtStart: loadavg().map((l) => round(l, 2)),

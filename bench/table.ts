@@ -18,7 +18,14 @@ export interface Figure {
 }
 
 export interface TableInput {
-  machine: { cores: number; memoryGb: number | null; node: string; cpuModel: string; loadAverageAtStart: (number | null)[] };
+  machine: {
+    cores: number;
+    memoryGb: number | null;
+    memory: string;
+    node: string;
+    cpuModel: string;
+    loadAverageAtStart: (number | null)[];
+  };
   figures: Record<string, Figure>;
   footprints: { level: number; bare: Footprint | string; suite: Footprint | string; ratio: number | null }[];
   overhead: Overhead | string;
@@ -147,7 +154,7 @@ export function renderTable(input: TableInput): string {
       `CPU of the stage run (CPU seconds from /proc every 250 ms; cross-check: kernel's reaped total ${c.reapedCpuS} s vs sampled ${c.sampledNotReparentedCpuS} s; ` +
         `${c.reparented.length} re-parented; watcher ${c.watcherMsPerTick} ms per tick in the bench process)`,
       table(
-        ['window', 's', 'runner', 'workers', 'sampler', 'sandbox', 'sandbox by component', 'runner share'],
+        ['window', 's', 'runner', 'workers', 'sampler', 'sandbox', 'sandbox by component', 'runner share', 'host busy', 'outside'],
         [c.stage, ...(c.flows ? [c.flows] : []), c.wholeRun].map((w) => [
           w.window,
           w.windowS,
@@ -159,6 +166,8 @@ export function renderTable(input: TableInput): string {
             .map(([k, v]) => `${k} ${v}`)
             .join(', '),
           w.runnerShare,
+          w.hostBusyCpuS,
+          w.outsideCpuS,
         ]),
       ),
     );
@@ -184,7 +193,7 @@ export function renderTable(input: TableInput): string {
           'flows/s from release',
           'wall s',
           'host CPU avg',
-          'cores: workers / backend / postgres / chain / scanner',
+          'cores: workers / backend / postgres / chain / scanner / outside',
           'goals missed',
         ],
         cap.stages.map((s) => [
@@ -196,7 +205,7 @@ export function renderTable(input: TableInput): string {
           s.flowsPerSecFromRelease,
           s.wallS,
           s.hostCpuAvg === null ? null : `${Math.round(s.hostCpuAvg * 100)}%`,
-          ['runner.workers', 'sandbox.backend', 'sandbox.postgres', 'sandbox.chain', 'sandbox.scanner']
+          ['runner.workers', 'sandbox.backend', 'sandbox.postgres', 'sandbox.chain', 'sandbox.scanner', 'outside']
             .map((k) => s.coresUsed[k] ?? '-')
             .join(' / '),
           [...s.goalsMissed, ...s.gateReasons.map((r) => `gate: ${r}`)].join('; ') || 'none',
