@@ -1,12 +1,13 @@
 // The ramp: one Playwright project per stage (C1, C2, C4 ...), each with as
-// many workers as its concurrency level and as many flows as level x ROUNDS.
+// many workers as its concurrency level (level / FLOWS_PER_WORKER) and as
+// many flows as level x ROUNDS.
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { parseEnv } from './helpers/config.ts';
 import { redactText } from './helpers/redact.ts';
 import { selectedProjects } from './helpers/selection.ts';
-import { stageName } from './helpers/stages.ts';
+import { stageName, workersFor } from './helpers/stages.ts';
 import { allureReporterOptions } from './reporter/allure-categories.ts';
 
 const cfg = parseEnv();
@@ -30,13 +31,16 @@ const chosen = new Set(selectedProjects(levels, process.argv));
 const chain = levels.flatMap((level) => [stageName(level), gateName(level)]).filter((name) => chosen.has(name));
 const dependencies = (name: string) => (chain.indexOf(name) > 0 ? [chain[chain.indexOf(name) - 1]!] : []);
 
+// FLOWS_PER_WORKER > 1: each worker process runs that many isolated flows at once (C128, C256 on one machine).
+const workersOf = (level: number) => workersFor(level, cfg.FLOWS_PER_WORKER);
+
 const projects: PlaywrightTestConfig['projects'] = levels.flatMap((level) => [
   {
     name: stageName(level),
     testMatch: 'escrow-flow.spec.ts',
-    workers: level,
+    workers: workersOf(level),
     // Fixed-duration mode: one long test per worker that runs flows until the stage's deadline.
-    repeatEach: cfg.STAGE_DURATION ? level : level * cfg.ROUNDS,
+    repeatEach: cfg.STAGE_DURATION ? workersOf(level) : workersOf(level) * cfg.ROUNDS,
     fullyParallel: true,
     dependencies: dependencies(stageName(level)),
     metadata: { stage: level },
@@ -53,12 +57,18 @@ const projects: PlaywrightTestConfig['projects'] = levels.flatMap((level) => [
 export default defineConfig({
   testDir: './tests',
   // Every stage needs its level of workers at once: the default (half the cores) would serialise them.
-  workers: Math.max(...levels),
+  workers: Math.max(...levels.map(workersOf)),
   timeout: (cfg.STAGE_DURATION ?? 0) + cfg.OP_TIMEOUT_MS * 4 + cfg.BARRIER_TIMEOUT_MS + cfg.SCANNER_CONFIRM_TIMEOUT_MS,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   globalSetup: './helpers/global-setup.ts',
-  metadata: { runId, mode: cfg.mode, target: cfg.BASE_URL ? redactText(cfg.BASE_URL) : 'sandbox', levels },
+  metadata: {
+    runId,
+    mode: cfg.mode,
+    target: cfg.BASE_URL ? redactText(cfg.BASE_URL) : 'sandbox',
+    levels,
+    flowsPerWorker: cfg.FLOWS_PER_WORKER,
+  },
   reporter: [
     ['list'],
     ['html', { open: 'never' }],

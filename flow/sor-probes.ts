@@ -30,6 +30,29 @@ export function loadQueries(file: URL | string): Record<string, string> {
   return queries;
 }
 
+type Pool = import('pg').Pool;
+const pools = new Map<string, Pool>();
+
+/**
+ * One small pool per database per worker process, shared by the flows it runs (several at once with
+ * FLOWS_PER_WORKER): a C256 stage must not open 256 connections for its probes. Idle clients let the worker exit.
+ */
+async function poolFor(pgUrl: string): Promise<Pool> {
+  let pool = pools.get(pgUrl);
+  if (!pool) {
+    const { default: pg } = await import('pg');
+    pool = new pg.Pool({
+      connectionString: pgUrl,
+      max: 2,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 5_000,
+      allowExitOnIdle: true,
+    });
+    pools.set(pgUrl, pool);
+  }
+  return pool;
+}
+
 export async function postgresProbe(
   recorder: FlowRecorder,
   pgUrl: string | undefined,
@@ -38,9 +61,7 @@ export async function postgresProbe(
 ): Promise<ProbeResult> {
   if (!pgUrl) return { name: 'postgres', status: 'not-run', detail: 'PG_URL is not set' };
   const queries = loadQueries(sqlFile ?? DEFAULT_SQL);
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
+  const client = await (await poolFor(pgUrl)).connect();
   try {
     const before = recorder.evidence.length;
     const corroborate = (metric: 'duplicateCredits' | 'ledgerInconsistencies', evidence: string, n: number) => {
@@ -71,7 +92,7 @@ export async function postgresProbe(
       detail: found ? `${found} violation(s)` : 'credits, ledger and notification recipients agree',
     };
   } finally {
-    await client.end();
+    client.release();
   }
 }
 

@@ -68,6 +68,7 @@ export const EnvSchema = z.object({
   PAYMENT_MODE: PaymentMode.optional(),
   CONCURRENCY_LEVELS: levels.default([...DEFAULT_LEVELS]),
   ROUNDS: int(1, 1000).default(1),
+  FLOWS_PER_WORKER: int(1, 64).default(1),
   STAGE_DURATION: duration.optional(),
   SELLERS_PER_WORKER: int(2, 20).default(3),
   DEVICES_PER_USER: int(1, 10).default(1),

@@ -6,6 +6,19 @@ export const DEFAULT_LEVELS = [1, 2, 4, 8, 16, 32, 64] as const;
 
 export const stageName = (level: number): string => `C${level}`;
 
+/** Worker processes a stage runs on when each runs up to `flowsPerWorker` flows at once (FLOWS_PER_WORKER). */
+export const workersFor = (level: number, flowsPerWorker: number): number => Math.ceil(level / flowsPerWorker);
+
+/**
+ * Flows the test with this repeat index runs at once: the stage's `level` flows spread over its workers,
+ * so every generation (one test per worker) starts exactly `level` flows at the barrier.
+ */
+export function flowsForTest(level: number, flowsPerWorker: number, repeatEachIndex: number): number {
+  const workers = workersFor(level, flowsPerWorker);
+  const slot = repeatEachIndex % workers;
+  return Math.floor(level / workers) + (slot < level % workers ? 1 : 0);
+}
+
 /** The spec's purpose of each stage (Ramp Plan). */
 export const STAGE_PURPOSE: Record<number, string> = {
   1: 'Baseline correctness and latency.',

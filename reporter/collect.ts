@@ -89,7 +89,7 @@ export function runMetaFrom(
   results: readonly WorkerResult[],
   selectedLevels: readonly number[],
   generatedAt: string,
-): Pick<RunMeta, 'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'generatedAt'> {
+): Pick<RunMeta, 'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'flowsPerWorker' | 'generatedAt'> {
   // A result the runner wrote for a dead worker knows nothing of the target.
   const first = results.find((r) => r.reportedBy === 'worker') ?? results[0];
   const text = z.string().min(1);
@@ -102,6 +102,7 @@ export function runMetaFrom(
     gitSha: optional(text, metadata.gitSha) ?? first?.target.gitSha ?? null,
     // The stage projects of this run (after --project filters) beat the configured CONCURRENCY_LEVELS.
     levels: selectedLevels.length > 0 ? selectedLevels : (optional(LevelsMetadata, metadata.levels) ?? []),
+    flowsPerWorker: optional(z.number().int().positive(), metadata.flowsPerWorker) ?? 1,
     generatedAt,
   });
 }

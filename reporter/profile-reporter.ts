@@ -16,7 +16,7 @@ import {
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { redact } from '../helpers/redact.ts';
-import { stageName } from '../helpers/stages.ts';
+import { flowsForTest, stageName } from '../helpers/stages.ts';
 import type { z } from 'zod';
 import { chartSpecs, renderSvg } from './charts.ts';
 import {
@@ -138,7 +138,9 @@ export default class ProfileReporter implements Reporter {
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
     for (const projectSuite of suite.suites) {
       const stage = stageOfProject(projectSuite.title);
-      const total = projectSuite.allTests().length;
+      // In flows: a test runs one flow, or several at once with FLOWS_PER_WORKER.
+      const perWorker = typeof this.metadata.flowsPerWorker === 'number' ? this.metadata.flowsPerWorker : 1;
+      const total = stage === null ? 0 : projectSuite.allTests().reduce((n, t) => n + flowsForTest(stage, perWorker, t.repeatEachIndex), 0);
       if (stage === null || total === 0) continue;
       const progress = this.stageProgress.get(stage);
       if (progress) progress.total += total;
@@ -198,8 +200,8 @@ export default class ProfileReporter implements Reporter {
   private printProgress(stage: number, flows: readonly WorkerResult[], testFailed: boolean): void {
     const progress = this.stageProgress.get(stage);
     if (!progress || this.options.progress === false) return;
-    progress.done += 1;
-    if (testFailed || flows.some((f) => f.status !== 'pass')) progress.failed += 1;
+    progress.done += Math.max(1, flows.length);
+    progress.failed += flows.length > 0 ? flows.filter((f) => f.status !== 'pass').length : testFailed ? 1 : 0;
     for (const f of flows) if (f.timingsMs.total !== null) progress.totals.push(f.timingsMs.total);
     const p95 = formatMs(percentileOrNull(progress.totals, 95));
     console.log(`${stageName(stage).padEnd(3)} ${progress.done}/${progress.total} flows · p95 total ${p95} · ${progress.failed} failed`);

@@ -58,6 +58,9 @@ function summary(report: Report): string[] {
     `- Ramp stages completed: ${completed.length > 0 ? stageList(completed) : 'none'} of ${stageList(report.levels) || 'none selected'}${notRun}`,
     `- Overall result: ${report.overall.toUpperCase()}, ${safe}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`,
     `- Run id: \`${report.runId}\`, generated ${report.generatedAt}`,
+    ...(report.flowsPerWorker > 1
+      ? [`- Flows per worker process: ${report.flowsPerWorker} (FLOWS_PER_WORKER); each flow fully isolated, with its own result`]
+      : []),
   ];
 }
 

@@ -154,6 +154,8 @@ export const Report = z.object({
   startedAt: z.number().nullable(),
   /** Stages selected for the run, ascending. */
   levels: z.array(z.number().int().positive()),
+  /** Flows one worker process ran at once (FLOWS_PER_WORKER); a stage ran on ceil(level / flowsPerWorker) processes. */
+  flowsPerWorker: z.number().int().positive().default(1),
   stagesNotRun: z.array(z.number().int().positive()),
   overall: z.enum(['pass', 'fail']),
   safeConcurrency: z.number().int().positive().nullable(),

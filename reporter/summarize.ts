@@ -20,6 +20,8 @@ export interface RunMeta {
   gitSha: string | null;
   /** Stages selected for the run; stages that produced results are added. */
   levels: readonly number[];
+  /** FLOWS_PER_WORKER of the run: flows one worker process ran at once (1 unless set). */
+  flowsPerWorker?: number;
   /** ISO time the report was made. */
   generatedAt: string;
   gates?: Readonly<Record<number, StageGate>>;
@@ -279,6 +281,7 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     generatedAt: meta.generatedAt,
     startedAt: results.length > 0 ? results.reduce((min, r) => Math.min(min, r.startedAt), Infinity) : null,
     levels,
+    flowsPerWorker: meta.flowsPerWorker ?? 1,
     stagesNotRun,
     overall: levels.length > 0 && firstBreak === undefined && unattributed === 0 ? 'pass' : 'fail',
     safeConcurrency,

@@ -1,6 +1,8 @@
 // One test = one complete, isolated escrow flow (the spec's "Test Shape").
 // A stage project runs it level x ROUNDS times on level workers at once.
-import { expect, test, type FlowKit } from '../fixtures/flow.ts';
+import { expect, test, type FlowFixtures, type FlowKit, type Flows } from '../fixtures/flow.ts';
+import type { Run } from '../fixtures/run.ts';
+import { flowsForTest } from '../helpers/stages.ts';
 import { now } from '../helpers/flow-recorder.ts';
 import { pay } from '../flow/payment.ts';
 import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from '../flow/probes.ts';
@@ -161,19 +163,36 @@ test('buyer and sellers complete an escrow purchase with payment credited once a
   run,
   flows,
   startTogether,
-}) => {
-  // Fixed-duration mode: flows back to back until a deadline shared by the whole stage.
-  let first: FlowKit | undefined = await flows.next().catch(async (err: Error) => {
-    // The rest of the stage must not wait a barrier timeout for a flow that will never start.
+}, testInfo) => {
+  // One flow per test, or FLOWS_PER_WORKER isolated flows at once in this worker process, each its own slot.
+  const slots = flowsForTest(run.stage, run.cfg.FLOWS_PER_WORKER, testInfo.repeatEachIndex);
+  const failures = (await Promise.all(Array.from({ length: slots }, (_, slot) => runSlot(run, flows, startTogether, slot, slots)))).flat();
+  expect(failures, 'failed flows of this worker').toEqual([]);
+});
+
+/** One slot: its flow, or in fixed-duration mode flows back to back until a deadline shared by the whole stage. */
+async function runSlot(
+  run: Run,
+  flows: Flows,
+  startTogether: FlowFixtures['startTogether'],
+  slot: number,
+  slots: number,
+): Promise<string[]> {
+  const failures: string[] = [];
+  let first: FlowKit | undefined;
+  try {
+    first = await flows.next(slots > 1 ? slot : undefined);
+  } catch (err) {
+    // The rest of the stage must not wait a barrier timeout for a flow that will never start. Its kit is
+    // still open: the flows fixture reports it as failed when the test ends.
     await startTogether({ abandoned: true }).catch(() => undefined);
-    throw err;
-  });
+    return [`slot ${slot + 1} setup: ${(err as Error).message.split('\n')[0]}`];
+  }
   const { releaseAt } = await test.step('barrier', () => startTogether());
   first.recorder.barrierReleasedAt = releaseAt;
   const deadline = run.cfg.STAGE_DURATION ? releaseAt + run.cfg.STAGE_DURATION : 0;
-  const failures: string[] = [];
   do {
-    const kit = first ?? (await flows.next());
+    const kit = first ?? (await flows.next(slots > 1 ? slot : undefined));
     kit.recorder.barrierReleasedAt ??= releaseAt;
     first = undefined;
     try {
@@ -182,8 +201,9 @@ test('buyer and sellers complete an escrow purchase with payment credited once a
     } catch (err) {
       failures.push(`${kit.recorder.workerId}: ${(err as Error).message.split('\n')[0]}`);
       await flows.finish(kit, 'fail', err as Error);
-      if (!deadline) throw err;
+      // One flow per slot: its failure is the slot's, reported with the others once every slot is done.
+      if (!deadline) break;
     }
   } while (Date.now() < deadline);
-  expect(failures, 'failed flows of this worker').toEqual([]);
-});
+  return failures;
+}

@@ -47,15 +47,17 @@ test('metadata wins for run id and mode; the URL the flows reached wins for targ
 test('reads levels from metadata as an array or a comma list when no stage project ran, and ignores junk', () => {
   expect(runMetaFrom({ levels: '1, 2,4' }, [], [], GENERATED).levels).toEqual([1, 2, 4]);
   expect(runMetaFrom({ levels: ['8', 16] }, [], [], GENERATED).levels).toEqual([8, 16]);
-  expect(runMetaFrom({ levels: 'one,two', mode: 'lve', runId: 42 }, [], [], GENERATED)).toEqual({
+  expect(runMetaFrom({ levels: 'one,two', mode: 'lve', runId: 42, flowsPerWorker: 'eight' }, [], [], GENERATED)).toEqual({
     runId: 'run-2026-06-06T12-00-00-000Z',
     mode: null,
     target: null,
     versions: {},
     gitSha: null,
     levels: [],
+    flowsPerWorker: 1,
     generatedAt: GENERATED,
   });
+  expect(runMetaFrom({ flowsPerWorker: 8 }, [], [], GENERATED).flowsPerWorker).toBe(8);
 });
 
 test('masks credentials in the target from metadata', () => {

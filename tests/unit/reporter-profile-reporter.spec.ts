@@ -204,7 +204,9 @@ test('prints one progress line per finished flow of a stage, counting its tests 
     reporter.onBegin(
       { rootDir: testInfo.outputPath(), metadata: METADATA } as unknown as FullConfig,
       // merge-reports hands one project suite per shard blob
-      { suites: [1, 2].map(() => ({ title: 'C8', allTests: () => Array.from({ length: 4 }) })) } as unknown as Suite,
+      {
+        suites: [1, 2].map(() => ({ title: 'C8', allTests: () => Array.from({ length: 4 }, (_, i) => ({ repeatEachIndex: i })) })),
+      } as unknown as Suite,
     );
     for (const { test, result } of ends) reporter.onTestEnd(test, result);
   } finally {
