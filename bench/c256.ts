@@ -8,6 +8,7 @@ import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs } from './footpr
 import { round } from './stats.ts';
 
 export interface C256 {
+  level: number;
   flowsPerWorker: number;
   workers: number;
   flowsPassed: number;
@@ -19,15 +20,15 @@ export interface C256 {
   reason?: string;
 }
 
-export async function c256(dirs: BenchDirs, mode: string, timeoutMs: number): Promise<C256> {
-  const flowsPerWorker = Number(process.env.BENCH_FLOWS_PER_WORKER ?? '8');
-  const runId = `bench-${dirs.stamp}-C256-${mode}`;
+/** `level` is 256 for the figure; a smaller one tries the path quickly (--multi-level). */
+export async function c256(dirs: BenchDirs, mode: string, timeoutMs: number, level = 256, flowsPerWorker = 8): Promise<C256> {
+  const runId = `bench-${dirs.stamp}-C${level}x${flowsPerWorker}-${mode}`;
   const dir = join(dirs.tmp, runId);
-  log(`c256 (${mode} mode): FLOWS_PER_WORKER=${flowsPerWorker} playwright test --project=C256`);
+  log(`multi-flow workers (${mode} mode): FLOWS_PER_WORKER=${flowsPerWorker} playwright test --project=C${level}`);
   const run = await runPlaywright({
-    label: 'C256',
-    args: suiteArgs(dir, ['C256']),
-    env: suiteEnv(dir, runId, { PAYMENT_MODE: mode, CONCURRENCY_LEVELS: '256', FLOWS_PER_WORKER: String(flowsPerWorker) }),
+    label: `C${level}`,
+    args: suiteArgs(dir, [`C${level}`]),
+    env: suiteEnv(dir, runId, { PAYMENT_MODE: mode, CONCURRENCY_LEVELS: String(level), FLOWS_PER_WORKER: String(flowsPerWorker) }),
     dir,
     timeoutMs,
   });
@@ -36,6 +37,7 @@ export async function c256(dirs: BenchDirs, mode: string, timeoutMs: number): Pr
   for (const c of runnerSide) for (const r of c.proc.readings) sums.set(r.t, (sums.get(r.t) ?? 0) + r.rssMb);
   const results = readWorkerResults(join(dir, 'reports', runId));
   return {
+    level,
     flowsPerWorker,
     workers: runnerSide.filter((c) => c.role === 'worker').length,
     flowsPassed: results.filter((r) => r.status === 'pass').length,
