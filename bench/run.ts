@@ -100,6 +100,11 @@ const failed = (part: string, err: unknown) => {
 };
 
 log(`${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}; parts: ${only.join(', ')}; files under ${dirs.tmp}`);
+if ((machine.loadAverageAtStart[0] ?? 0) > machine.cores)
+  log(
+    `load average ${machine.loadAverageAtStart[0]} is above the ${machine.cores} cores: other processes compete for the CPU; ` +
+      'figures compare runs of this bench, absolute times are inflated (the CPU tables show the load outside the runs)',
+  );
 const started = performance.now();
 
 // 6. Reporter aggregation (a child process of its own, so its peak RSS is its own).
