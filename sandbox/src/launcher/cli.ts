@@ -17,7 +17,7 @@ try {
     chainId: process.env.CHAIN_ID ? Number(process.env.CHAIN_ID) : undefined,
     fixtures: process.env.SANDBOX_FIXTURES !== '0',
     confirmations: process.env.CONFIRMATIONS ? Number(process.env.CONFIRMATIONS) : undefined,
-    redisUrl: process.env.REDIS_URL || undefined,
+    redisUrl: process.env.SANDBOX_REDIS_URL || undefined,
   });
 } catch (err) {
   console.error(`sandbox failed to start: ${(err as Error).message}`);
