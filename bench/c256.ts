@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { classify } from './classify.ts';
 import { log, runPlaywright } from './playwright-run.ts';
 import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs } from './footprint.ts';
-import { round } from './stats.ts';
+import { peakRssMb } from './proc.ts';
+import { median, round } from './stats.ts';
 
 export interface C256 {
   level: number;
@@ -13,6 +14,8 @@ export interface C256 {
   workers: number;
   flowsPassed: number;
   flowsReported: number;
+  /** Each worker's peak RSS, median across workers, MB. */
+  workerPeakRssMedianMb: number | null;
   /** Highest sum over one watcher tick of the runner side's RSS, GB. */
   runnerRssPeakGb: number | null;
   exitCode: number | null;
@@ -42,6 +45,7 @@ export async function c256(dirs: BenchDirs, mode: string, timeoutMs: number, lev
     workers: runnerSide.filter((c) => c.role === 'worker').length,
     flowsPassed: results.filter((r) => r.status === 'pass').length,
     flowsReported: results.length,
+    workerPeakRssMedianMb: round(median(runnerSide.filter((c) => c.role === 'worker').map((c) => peakRssMb(c.proc))), 1),
     runnerRssPeakGb: sums.size ? round(Math.max(...sums.values()) / 1024, 2) : null,
     exitCode: run.exitCode,
     wallS: round((run.exitedAt - run.spawnedAt) / 1000, 1)!,

@@ -55,8 +55,10 @@ export interface Capacity {
   /** The ramp report's own safe concurrency (stages that passed, gate included). */
   safeConcurrency: number | null;
   stopReason: string | null;
-  /** Highest stage such that it and every stage below passed and met every latency goal. */
+  /** Highest stage such that it and every stage below passed and met every latency goal (p50 and p95). */
   goalSafeStage: number | null;
+  /** The same with the p95 goals only (the issue's "within every p95 goal"). */
+  p95SafeStage: number | null;
   stages: StageCapacity[];
   bottleneck: string;
   findings: string[];
@@ -195,12 +197,17 @@ export async function capacity(
   }
   if (reuse && !reused) reason = `the C${reuse.level} footprint run wrote no report.json`;
   const stages = [...(ramp?.stages ?? []), ...reusedStages].sort((a, b) => a.stage - b.stage);
-  let goalSafeStage: number | null = null;
-  for (const level of levels) {
-    const s = stages.find((x) => x.stage === level);
-    if (!s || s.flows === 0 || !s.passed || s.goalsMissed.length > 0) break;
-    goalSafeStage = level;
-  }
+  const safeStage = (missed: (s: StageCapacity) => string[]) => {
+    let safe: number | null = null;
+    for (const level of levels) {
+      const s = stages.find((x) => x.stage === level);
+      if (!s || s.flows === 0 || !s.passed || missed(s).length > 0) break;
+      safe = level;
+    }
+    return safe;
+  };
+  const goalSafeStage = safeStage((s) => s.goalsMissed);
+  const p95SafeStage = safeStage((s) => s.goalsMissed.filter((m) => / p95 /.test(m)));
   const result: Capacity = {
     mode,
     levels,
@@ -211,6 +218,7 @@ export async function capacity(
     safeConcurrency: ramp?.report.safeConcurrency ?? null,
     stopReason: ramp?.report.stopReason ?? null,
     goalSafeStage: reason ? null : goalSafeStage,
+    p95SafeStage: reason ? null : p95SafeStage,
     stages,
     bottleneck: bottleneck(stages),
     findings: [...(ramp?.report.findings ?? []), ...(reused?.report.findings ?? [])].map((f) => `${f.severity} ${f.title}: ${f.evidence}`),

@@ -211,7 +211,8 @@ export function renderTable(input: TableInput): string {
           [...s.goalsMissed, ...s.gateReasons.map((r) => `gate: ${r}`)].join('; ') || 'none',
         ]),
       ),
-      `goal-safe stage: ${cap.goalSafeStage === null ? 'none' : `C${cap.goalSafeStage}`}; ramp report's safeConcurrency: ${cap.safeConcurrency}; ` +
+      `goal-safe stage: ${cap.goalSafeStage === null ? 'none' : `C${cap.goalSafeStage}`} (p95 goals only: ` +
+        `${cap.p95SafeStage === null ? 'none' : `C${cap.p95SafeStage}`}); ramp report's safeConcurrency: ${cap.safeConcurrency}; ` +
         `stop reason: ${cap.stopReason ?? 'none'}`,
       `bottleneck: ${cap.bottleneck}`,
     );
@@ -221,7 +222,7 @@ export function renderTable(input: TableInput): string {
     const c = input.c256;
     out.push(
       '',
-      `C256: ${c.workers} workers x ${c.flowsPerWorker} flows, ${c.flowsPassed}/${c.flowsReported} passed, runner RSS peak ${c.runnerRssPeakGb} GB`,
+      `C${c.level}: ${c.workers} workers x ${c.flowsPerWorker} flows, ${c.flowsPassed}/${c.flowsReported} passed, runner RSS peak ${c.runnerRssPeakGb} GB, worker peak median ${c.workerPeakRssMedianMb} MB`,
     );
   }
   out.push(
