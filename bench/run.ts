@@ -69,7 +69,7 @@ const capacityLevels = ints(opt('capacity-levels'), '1,2,4,8,16,32', '--capacity
 const capacityModes = list(opt('capacity-modes'), 'status,live');
 const cpuLevel = ints(opt('cpu-level'), '32', '--cpu-level')[0]!;
 const multiLevel = ints(opt('multi-level'), '256', '--multi-level')[0]!;
-const flowsPerWorker = ints(opt('flows-per-worker'), '8', '--flows-per-worker')[0]!;
+const flowsPerWorker = ints(opt('flows-per-worker'), '16', '--flows-per-worker')[0]!;
 const calls = ints(opt('calls'), '1000', '--calls')[0]!;
 const keep = argv.keep === true || process.env.BENCH_KEEP === '1';
 

@@ -149,6 +149,22 @@ test('a failed test whose worker result says pass counts against its stage', asy
   expect(report.stages[0]!.passed).toBe(false);
 });
 
+test('a failed multi-flow test (FLOWS_PER_WORKER) with one failed flow does not flag its passing siblings', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('out');
+  const both = [flow(2, 1), { ...flow(2, 2), status: 'fail' as const, classification: 'product' as const }];
+  await runReporter(dir, [
+    testEnd(
+      'C2',
+      'escrow flow',
+      both.map((f) => workerAttachment(f)),
+      'failed',
+    ),
+  ]);
+  const report = readReport(path.join(dir, 'run-e2e'));
+  expect(report.collectionErrors).toEqual([]);
+  expect(report.stages[0]).toMatchObject({ flows: 2, pass: 1, fail: 1 });
+});
+
 test('collects gate verdicts and infrastructure rows from their attachments', async ({}, testInfo) => {
   const dir = testInfo.outputPath('out');
   const gate = testEnd('gates', 'C2 gate', [
