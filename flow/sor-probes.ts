@@ -31,6 +31,8 @@ export function loadQueries(file: URL | string): Record<string, string> {
 }
 
 type Pool = import('pg').Pool;
+const POOL_SIZE = 4;
+const CONNECT_TIMEOUT_MS = 60_000;
 const pools = new Map<string, Pool>();
 
 /**
@@ -43,8 +45,9 @@ async function poolFor(pgUrl: string): Promise<Pool> {
     const { default: pg } = await import('pg');
     pool = new pg.Pool({
       connectionString: pgUrl,
-      max: 2,
-      connectionTimeoutMillis: 10_000,
+      max: POOL_SIZE,
+      // Includes the wait for a free client: 16 flows of a worker may queue behind its few connections.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 5_000,
       allowExitOnIdle: true,
     });
@@ -61,7 +64,10 @@ export async function postgresProbe(
 ): Promise<ProbeResult> {
   if (!pgUrl) return { name: 'postgres', status: 'not-run', detail: 'PG_URL is not set' };
   const queries = loadQueries(sqlFile ?? DEFAULT_SQL);
-  const client = await (await poolFor(pgUrl)).connect();
+  // The system of record not answering is infrastructure, not a product bug: the message says so (helpers/classify.ts).
+  const client = await (await poolFor(pgUrl)).connect().catch((err: Error) => {
+    throw new Error(`the Postgres system of record did not connect within ${CONNECT_TIMEOUT_MS} ms: ${err.message}`);
+  });
   try {
     const before = recorder.evidence.length;
     const corroborate = (metric: 'duplicateCredits' | 'ledgerInconsistencies', evidence: string, n: number) => {

@@ -33,6 +33,11 @@ test.describe('classify', () => {
     ['acceptOffer', 'socket hang up', 'capacity'],
     ['notifications', 'socket of user u (device 0) did not connect within 10000 ms', 'capacity'],
     ['scannerCheck', 'read ECONNRESET', 'capacity'],
+    [
+      'systemOfRecordProbes',
+      'the Postgres system of record did not connect within 60000 ms: timeout exceeded when trying to connect',
+      'capacity',
+    ],
   ];
   for (const [step, error, expected] of cases) {
     test(`classifies ${step}: "${typeof error === 'string' ? error : `${error.name} ${error.message}`}" as ${expected}`, () => {
