@@ -175,14 +175,7 @@ interface ControlOutcome {
 async function checkControl(control: Control, index: number): Promise<ControlOutcome> {
   const runId = `faults-control-${index + 1}-${Date.now().toString(36)}`;
   const t0 = performance.now();
-  const exit = await run({ fault: '', mode: control.mode, levels: '4' }, runId);
-  const problems: string[] = [];
-  let report: Report | undefined;
-  try {
-    report = JSON.parse(readFileSync(`${runDir(runId)}/report.json`, 'utf8')) as Report;
-  } catch {
-    problems.push(`no report.json (playwright exited ${exit})`);
-  }
+  const { exit, report, problems } = await runAndRead({ fault: '', mode: control.mode, levels: '4' }, runId);
   const stage = report?.stages.find((s) => s.stage === 4);
   const p0 = report?.findings.filter((f) => f.severity === 'P0') ?? [];
   if (exit !== 0) problems.push(`the run exited ${exit}`);
@@ -225,17 +218,23 @@ function run(c: { fault: string; mode: string; levels?: string; env?: Record<str
   });
 }
 
+/** Runs the stages, then reads the run's report.json; a missing report is the first problem. */
+async function runAndRead(
+  c: Parameters<typeof run>[0],
+  runId: string,
+): Promise<{ exit: number; report: Report | undefined; problems: string[] }> {
+  const exit = await run(c, runId);
+  try {
+    return { exit, report: JSON.parse(readFileSync(`${runDir(runId)}/report.json`, 'utf8')) as Report, problems: [] };
+  } catch {
+    return { exit, report: undefined, problems: [`no report.json (playwright exited ${exit})`] };
+  }
+}
+
 async function check(c: FaultCase): Promise<Outcome> {
   const runId = `faults-${c.fault.replace(/[=.]/g, '-')}-${Date.now().toString(36)}`;
   const t0 = performance.now();
-  const exit = await run(c, runId);
-  const problems: string[] = [];
-  let report: Report | undefined;
-  try {
-    report = JSON.parse(readFileSync(`${runDir(runId)}/report.json`, 'utf8')) as Report;
-  } catch {
-    problems.push(`no report.json (playwright exited ${exit})`);
-  }
+  const { exit, report, problems } = await runAndRead(c, runId);
   const stage = report?.stages.filter((s) => s.flows > 0).at(-1);
   const metricValue = stage ? c.metric[1](stage) : null;
   const reasons = report?.stages.flatMap((s) => s.gate?.reasons ?? []) ?? [];
