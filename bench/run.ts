@@ -182,122 +182,125 @@ const notSelected = (part: Part) => `not measured in this run: --only=${only.joi
 const why = (v: unknown, part: Part) => (typeof v === 'string' ? (want(part) ? v : notSelected(part)) : undefined);
 const figures: Record<string, Figure> = {};
 
+/** A goal, stated once: the printed text and the check derive from the same limit. */
+interface Goal {
+  text: string;
+  met?: (value: number) => boolean;
+}
+const atMost = (limit: number, unit = ''): Goal => ({ text: `<= ${limit}${unit && ` ${unit}`}`, met: (v) => v <= limit });
+const atLeast = (limit: number): Goal => ({ text: `>= ${limit}`, met: (v) => v >= limit });
+const GOALS = {
+  runnerRssRatio: atMost(1.3),
+  timingOverheadP50Ms: atMost(0.5, 'ms'),
+  timingOverheadP99Ms: atMost(2, 'ms'),
+  runnerCpuShareC32: atMost(0.25),
+  sandboxSafeStage: atLeast(32),
+  flowsPerSecC32: { text: 'measured (no goal)' } as Goal,
+  c256RunnerRssGb: atMost(6, 'GB'),
+  reporter100kSeconds: atMost(3, 's'),
+  reporter100kPeakMb: atMost(1024, 'MB'),
+} satisfies Record<string, Goal>;
+type Key = keyof typeof GOALS;
+const measured = (key: Key, value: number | null, note: string): Figure => {
+  const { text, met } = GOALS[key];
+  return { value, goal: text, ...(met ? { ok: value !== null && met(value) } : {}), note };
+};
+const unmeasured = (key: Key, reason: string | undefined): Figure => ({ value: null, goal: GOALS[key].text, reason });
+
 {
   const ratios = footprints.filter((f) => f.ratio !== null);
   const worst = ratios.sort((a, b) => b.ratio! - a.ratio!)[0];
   figures.runnerRssRatio = worst
-    ? {
-        value: worst.ratio,
-        goal: '<= 1.3',
-        ok: worst.ratio! <= 1.3,
-        note: `worst level C${worst.level}: median per-worker peak RSS, ours / bare (${footprintMode} mode)`,
-      }
-    : {
-        value: null,
-        goal: '<= 1.3',
-        reason: !want('footprint')
+    ? measured(
+        'runnerRssRatio',
+        worst.ratio,
+        `worst level C${worst.level}: median per-worker peak RSS, ours / bare (${footprintMode} mode)`,
+      )
+    : unmeasured(
+        'runnerRssRatio',
+        !want('footprint')
           ? notSelected('footprint')
           : (noProc ??
-            footprints
-              .map((f) => `C${f.level}: ${typeof f.suite === 'string' ? f.suite : typeof f.bare === 'string' ? f.bare : 'no worker RSS'}`)
-              .join('; ')),
-      };
+              footprints
+                .map((f) => `C${f.level}: ${typeof f.suite === 'string' ? f.suite : typeof f.bare === 'string' ? f.bare : 'no worker RSS'}`)
+                .join('; ')),
+      );
 }
 {
   const o = typeof overhead === 'string' ? null : overhead.endpoints[0]!;
   const reason = why(overhead, 'overhead');
   figures.timingOverheadP50Ms = o
-    ? { value: o.overheadP50Ms, goal: '<= 0.5 ms', ok: o.overheadP50Ms !== null && o.overheadP50Ms <= 0.5, note: o.endpoint }
-    : { value: null, goal: '<= 0.5 ms', reason };
+    ? measured('timingOverheadP50Ms', o.overheadP50Ms, o.endpoint)
+    : unmeasured('timingOverheadP50Ms', reason);
   figures.timingOverheadP99Ms = o
-    ? { value: o.overheadP99Ms, goal: '<= 2 ms', ok: o.overheadP99Ms !== null && o.overheadP99Ms <= 2, note: o.endpoint }
-    : { value: null, goal: '<= 2 ms', reason };
+    ? measured('timingOverheadP99Ms', o.overheadP99Ms, o.endpoint)
+    : unmeasured('timingOverheadP99Ms', reason);
 }
 figures.runnerCpuShareC32 =
   typeof cpu === 'string' || cpu.stage.runnerShare === null
-    ? { value: null, goal: '<= 0.25', reason: typeof cpu === 'string' ? (why(cpu, 'cpu') ?? cpu) : 'no CPU was sampled' }
-    : {
-        value: cpu.stage.runnerShare,
-        goal: '<= 0.25',
-        ok: cpu.stage.runnerShare <= 0.25,
-        note: `C${cpuLevel}: runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
-      };
+    ? unmeasured('runnerCpuShareC32', typeof cpu === 'string' ? (why(cpu, 'cpu') ?? cpu) : 'no CPU was sampled')
+    : measured(
+        'runnerCpuShareC32',
+        cpu.stage.runnerShare,
+        `C${cpuLevel}: runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
+      );
 {
   const byMode = new Map(capacities.map((c) => [c.mode, c]));
-  const measured = capacityModes.map((m) => byMode.get(m)).filter((c): c is Capacity => c !== undefined && c.reason === undefined);
-  if (measured.length === capacityModes.length && measured.length > 0) {
-    const safe = Math.min(...measured.map((c) => c.goalSafeStage ?? 0));
-    figures.sandboxSafeStage = {
-      value: safe,
-      goal: '>= 32',
-      ok: safe >= 32,
-      note:
-        `every p50 and p95 goal: ${measured.map((c) => `${c.mode} ${c.goalSafeStage === null ? 'none' : `C${c.goalSafeStage}`}`).join(', ')} ` +
-        `(p95 goals only: ${measured.map((c) => `${c.mode} ${c.p95SafeStage === null ? 'none' : `C${c.p95SafeStage}`}`).join(', ')}); ` +
+  const complete = capacityModes.map((m) => byMode.get(m)).filter((c): c is Capacity => c !== undefined && c.reason === undefined);
+  const notCapacity = want('capacity') ? undefined : notSelected('capacity');
+  if (complete.length === capacityModes.length && complete.length > 0) {
+    const safe = Math.min(...complete.map((c) => c.goalSafeStage ?? 0));
+    figures.sandboxSafeStage = measured(
+      'sandboxSafeStage',
+      safe,
+      `every p50 and p95 goal: ${complete.map((c) => `${c.mode} ${c.goalSafeStage === null ? 'none' : `C${c.goalSafeStage}`}`).join(', ')} ` +
+        `(p95 goals only: ${complete.map((c) => `${c.mode} ${c.p95SafeStage === null ? 'none' : `C${c.p95SafeStage}`}`).join(', ')}); ` +
         `lowest of the modes; highest stage tested C${top}${safe === 0 ? '; 0 = no stage met every goal' : ''}`,
-    };
+    );
   } else
-    figures.sandboxSafeStage = {
-      value: null,
-      goal: '>= 32',
-      reason:
-        (want('capacity') ? undefined : notSelected('capacity')) ??
-        [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
-    };
+    figures.sandboxSafeStage = unmeasured(
+      'sandboxSafeStage',
+      notCapacity ?? [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
+    );
   const c32Mode = byMode.get('live') ? 'live' : capacityModes[0];
   const c32 = c32Mode ? byMode.get(c32Mode)?.stages.find((s) => s.stage === 32) : undefined;
   figures.flowsPerSecC32 =
     c32?.flowsPerSec !== undefined && c32.flowsPerSec !== null
-      ? {
-          value: c32.flowsPerSec,
-          goal: 'measured (no goal)',
-          note:
-            `${c32Mode} mode, ${c32.source}: ${c32.pass} passed flows / ${c32.wallS} s stage wall time (first flow start to last end); ` +
+      ? measured(
+          'flowsPerSecC32',
+          c32.flowsPerSec,
+          `${c32Mode} mode, ${c32.source}: ${c32.pass} passed flows / ${c32.wallS} s stage wall time (first flow start to last end); ` +
             `${c32.flowsPerSecFromRelease} /s counted from the barrier release`,
-        }
-      : {
-          value: null,
-          goal: 'measured (no goal)',
-          reason:
-            (want('capacity') ? undefined : notSelected('capacity')) ??
+        )
+      : unmeasured(
+          'flowsPerSecC32',
+          notCapacity ??
             (capacityLevels.includes(32)
               ? `the C32 stage did not run or passed no flow in ${c32Mode ?? 'any'} mode`
               : 'C32 is not among --capacity-levels'),
-        };
+        );
 }
 figures.c256RunnerRssGb =
   typeof c256Result === 'string'
-    ? { value: null, goal: '<= 6 GB', reason: why(c256Result, 'c256') ?? c256Result }
+    ? unmeasured('c256RunnerRssGb', why(c256Result, 'c256') ?? c256Result)
     : c256Result.level !== 256
-      ? { value: null, goal: '<= 6 GB', reason: `--multi-level=${c256Result.level} measured C${c256Result.level}, not C256 (see details)` }
+      ? unmeasured('c256RunnerRssGb', `--multi-level=${c256Result.level} measured C${c256Result.level}, not C256 (see details)`)
       : c256Result.runnerRssPeakGb === null
-        ? { value: null, goal: '<= 6 GB', reason: c256Result.reason ?? 'no runner RSS was sampled' }
-        : {
-            value: c256Result.runnerRssPeakGb,
-            goal: '<= 6 GB',
-            ok: c256Result.runnerRssPeakGb <= 6,
-            note:
-              `${c256Result.workers} workers x ${c256Result.flowsPerWorker} flows (${footprintMode} mode), ` +
+        ? unmeasured('c256RunnerRssGb', c256Result.reason ?? 'no runner RSS was sampled')
+        : measured(
+            'c256RunnerRssGb',
+            c256Result.runnerRssPeakGb,
+            `${c256Result.workers} workers x ${c256Result.flowsPerWorker} flows (${footprintMode} mode), ` +
               `${c256Result.flowsPassed}/${c256Result.flowsReported} flows passed; peak of runner + workers + sampler RSS`,
-          };
+          );
 figures.reporter100kSeconds =
   typeof reporter === 'string'
-    ? { value: null, goal: '<= 3 s', reason: why(reporter, 'reporter') }
-    : {
-        value: reporter.seconds,
-        goal: '<= 3 s',
-        ok: reporter.seconds <= 3,
-        note: `${reporter.flows} results into ${reporter.stages} stages`,
-      };
+    ? unmeasured('reporter100kSeconds', why(reporter, 'reporter'))
+    : measured('reporter100kSeconds', reporter.seconds, `${reporter.flows} results into ${reporter.stages} stages`);
 figures.reporter100kPeakMb =
   typeof reporter === 'string'
-    ? { value: null, goal: '<= 1024 MB', reason: why(reporter, 'reporter') }
-    : {
-        value: reporter.peakMb,
-        goal: '<= 1024 MB',
-        ok: reporter.peakMb <= 1024,
-        note: 'peak RSS of the child, generating the results included',
-      };
+    ? unmeasured('reporter100kPeakMb', why(reporter, 'reporter'))
+    : measured('reporter100kPeakMb', reporter.peakMb, 'peak RSS of the child, generating the results included');
 
 const totalS = round((performance.now() - started) / 1000, 1);
 process.stdout.write(
