@@ -2,11 +2,12 @@
 // process for tests that watch it from outside: refusals, survival. Each run
 // gets its own output folders, so runs in parallel never clear each other's.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestInfo } from '@playwright/test';
 import { Report } from '../../../reporter/schema.ts';
-import { parsePidStat, processTree } from '../../../sampler/proc.ts';
+import { processTree } from '../../../sampler/proc.ts';
+import { procTable, readProc } from '../../../sampler/sources/processes.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'node_modules/@playwright/test/cli.js');
@@ -74,16 +75,6 @@ export function stopSuite(run: SuiteRun): void {
 
 /** PIDs of the run's Playwright worker processes (descendants of the runner running the worker entry). */
 export function workerPids(run: SuiteRun): number[] {
-  const parents = new Map<number, number>();
-  const cmdlines = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      parents.set(Number(entry), parsePidStat(readFileSync(`/proc/${entry}/stat`, 'utf8')).ppid);
-      cmdlines.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return processTree(run.pid, parents).filter((pid) => cmdlines.get(pid)?.includes('workerProcessEntry'));
+  const parents = new Map([...procTable()].map(([pid, stat]) => [pid, stat.ppid]));
+  return processTree(run.pid, parents).filter((pid) => readProc(`/proc/${pid}/cmdline`)?.includes('workerProcessEntry'));
 }
