@@ -96,17 +96,18 @@ export class FlowRecorder {
   toResult(status: WorkerResult['status'], target: WorkerResult['target']): WorkerResult {
     const endedAt = now();
     if (this.timings.total === null) this.timings.total = Math.round(endedAt - this.startedAt);
-    const calls: CallSample[] = this.calls.map((c) => ({
-      op: c.op,
-      status: c.status,
-      outcome: c.outcome,
-      startedAt: c.startedAt,
-      durationMs: c.durationMs,
-      timedOut: c.outcome === 'info' && /timeout/i.test(c.error ?? ''),
-      ...(this.reconciliations.has(c)
-        ? { reconciled: this.reconciliations.get(c)!.verdict, reconciledBy: redactText(this.reconciliations.get(c)!.by) }
-        : {}),
-    }));
+    const calls: CallSample[] = this.calls.map((c) => {
+      const reconciliation = this.reconciliations.get(c);
+      return {
+        op: c.op,
+        status: c.status,
+        outcome: c.outcome,
+        startedAt: c.startedAt,
+        durationMs: c.durationMs,
+        timedOut: c.outcome === 'info' && /timeout/i.test(c.error ?? ''),
+        ...(reconciliation ? { reconciled: reconciliation.verdict, reconciledBy: redactText(reconciliation.by) } : {}),
+      };
+    });
     return {
       workerId: this.workerId,
       stage: this.stage,
