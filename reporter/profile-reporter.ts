@@ -11,7 +11,7 @@ import {
   WORKER_RESULT_ATTACHMENT,
   WORKER_RESULT_CONTENT_TYPE,
   WorkerResult,
-  PaymentMode,
+  type PaymentMode,
 } from '../contract/worker-result.ts';
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
@@ -119,6 +119,8 @@ function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infr
 export default class ProfileReporter implements Reporter {
   private rootDir = process.cwd();
   private metadata: Record<string, unknown> = {};
+  /** What the metadata alone says (run id, mode, flows per worker), read once for the flows the runner reports. */
+  private declared: ReturnType<typeof runMetaFrom> = runMetaFrom({}, [], [], new Date(0).toISOString());
   private readonly results = new Map<string, WorkerResult>();
   private readonly gates = new Map<string, GateResult>();
   private readonly infra = new Map<string, InfraRow>();
@@ -135,11 +137,12 @@ export default class ProfileReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.rootDir = config.rootDir;
     this.metadata = config.metadata ?? {};
+    this.declared = runMetaFrom(this.metadata, [], [], new Date().toISOString());
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
     for (const projectSuite of suite.suites) {
       const stage = stageOfProject(projectSuite.title);
       // In flows: a test runs one flow, or several at once with FLOWS_PER_WORKER.
-      const perWorker = typeof this.metadata.flowsPerWorker === 'number' ? this.metadata.flowsPerWorker : 1;
+      const perWorker = this.declared.flowsPerWorker ?? 1;
       const total = stage === null ? 0 : projectSuite.allTests().reduce((n, t) => n + flowsForTest(stage, perWorker, t.repeatEachIndex), 0);
       if (stage === null || total === 0) continue;
       const progress = this.stageProgress.get(stage);
@@ -175,8 +178,8 @@ export default class ProfileReporter implements Reporter {
       const unreported = unreportedFlows(
         {
           stage,
-          mode: PaymentMode.safeParse(this.metadata.mode).data ?? 'status',
-          runId: typeof this.metadata.runId === 'string' ? this.metadata.runId : 'unknown',
+          mode: this.declared.mode ?? 'status',
+          runId: this.declared.runId,
           status: result.status,
           error: result.error?.message,
           parallelIndex: result.parallelIndex,
