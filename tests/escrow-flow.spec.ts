@@ -179,9 +179,11 @@ async function runSlot(
   slots: number,
 ): Promise<string[]> {
   const failures: string[] = [];
+  // Flows are named by slot only when the worker runs several at once (C8-W03 stays C8-W03 otherwise).
+  const named = slots > 1 ? slot : undefined;
   let first: FlowKit | undefined;
   try {
-    first = await flows.next(slots > 1 ? slot : undefined);
+    first = await flows.next(named);
   } catch (err) {
     // The rest of the stage must not wait a barrier timeout for a flow that will never start. Its kit is
     // still open: the flows fixture reports it as failed when the test ends.
@@ -192,7 +194,7 @@ async function runSlot(
   first.recorder.barrierReleasedAt = releaseAt;
   const deadline = run.cfg.STAGE_DURATION ? releaseAt + run.cfg.STAGE_DURATION : 0;
   do {
-    const kit = first ?? (await flows.next(slots > 1 ? slot : undefined));
+    const kit = first ?? (await flows.next(named));
     kit.recorder.barrierReleasedAt ??= releaseAt;
     first = undefined;
     try {
