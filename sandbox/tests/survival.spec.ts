@@ -11,6 +11,7 @@ import { parseEther, Wallet } from 'ethers';
 import pg from 'pg';
 import type { Report } from '../../reporter/schema.ts';
 import type { Sandbox } from '../src/launcher/sandbox.ts';
+import { parsePrometheus } from '../../sampler/prometheus.ts';
 import { expect, test } from './support/fixtures.ts';
 import { startSuite, stopSuite, workerPids, type SuiteRun } from './support/suite.ts';
 
@@ -22,8 +23,13 @@ test.describe.configure({ timeout: 180_000 });
 
 interface Held {
   sandbox: Sandbox;
-  /** Resolves once both flows of the run's stage are inside their (slow) payment intent call; throws if the run ends first. */
+  /** Resolves once both flows of the run's stage have an accepted offer (they are about to pay); throws if the run ends first. */
   bothFlowsMidFlight: (run: SuiteRun) => Promise<void>;
+  /**
+   * Resolves once both flows have read their request back after the accept race: the next call of each is the
+   * payment intent, which holds for HOLD_MS, so a fault now cuts both flows inside a write.
+   */
+  bothInPaymentIntent: (run: SuiteRun) => Promise<void>;
 }
 
 const held = test.extend<{ held: Held }>({
@@ -33,15 +39,26 @@ const held = test.extend<{ held: Held }>({
     await db.connect();
     const accepted = async () =>
       Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM purchase_requests WHERE status = 'offer_accepted'`)).rows[0]!.n);
+    const readsBack = async () => {
+      const families = parsePrometheus(await (await fetch(`${sandbox.url}/metrics`)).text());
+      return (families.get('http_request_duration_seconds_count')?.series ?? [])
+        .filter((x) => x.labels.method === 'GET' && x.labels.route === '/requests/:id')
+        .reduce((n, x) => n + x.value, 0);
+    };
+    const bothFlowsMidFlight = (run: SuiteRun) =>
+      Promise.race([
+        expect.poll(accepted, { timeout: 120_000, intervals: [100], message: 'both flows have an accepted offer' }).toBe(2),
+        run.exited.then(({ code }) => {
+          throw new Error(`the run ended (exit ${code}) before both flows were mid-flight:\n${run.output().slice(-3000)}`);
+        }),
+      ]);
     await use({
       sandbox,
-      bothFlowsMidFlight: (run) =>
-        Promise.race([
-          expect.poll(accepted, { timeout: 120_000, intervals: [100], message: 'both flows reach their payment intent' }).toBe(2),
-          run.exited.then(({ code }) => {
-            throw new Error(`the run ended (exit ${code}) before both flows were mid-flight:\n${run.output().slice(-3000)}`);
-          }),
-        ]),
+      bothFlowsMidFlight,
+      bothInPaymentIntent: async (run) => {
+        await bothFlowsMidFlight(run);
+        await expect.poll(readsBack, { timeout: 30_000, intervals: [50], message: 'both flows read their request back' }).toBe(2);
+      },
     });
     await db.end();
   },
@@ -103,10 +120,10 @@ held(
 
 held(
   'the backend killed mid-stage and restarted by the launcher: both flows fail as infrastructure, none is lost',
-  async ({ held: { sandbox, bothFlowsMidFlight } }) => {
+  async ({ held: { sandbox, bothInPaymentIntent } }) => {
     const run = startSuite(test.info(), suiteEnv(sandbox), ['--project=C2']);
     try {
-      await bothFlowsMidFlight(run);
+      await bothInPaymentIntent(run);
       const before = sandbox.backend.describe();
       process.kill(before.pid!, 'SIGKILL');
       await expect.poll(() => sandbox.backend.describe(), { timeout: 30_000 }).toMatchObject({ state: 'up', restarts: 1 });
