@@ -1,27 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { WorkerResult } from '../../contract/worker-result.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { summarize, type RunMeta } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
-
-const SPEC = new URL('../../../shared/spec/concurrency-and-performance-profile.md', import.meta.url);
+import { REPORT_TEMPLATE, TEMPLATE_DATE } from '../../reporter/template.ts';
 
 /**
- * The spec's Report Template: headings and table header/separator lines (matched whole) and bullet labels and the
- * dated title (matched as prefixes, since the report fills them in), in order.
+ * The procedure's Report Template (reporter/template.ts): headings and table header/separator lines (matched whole)
+ * and bullet labels and the dated title (matched as prefixes, since the report fills them in), in order.
  */
 function templateLines(): { text: string; prefix: boolean }[] {
-  const spec = readFileSync(SPEC, 'utf8');
-  const template = /## Report Template[\s\S]*?```markdown\n([\s\S]*?)```/.exec(spec)![1]!;
-  return template
-    .split('\n')
-    .filter((line) => /^(#|\||- )/.test(line))
-    .map((line) => {
-      if (line.startsWith('- ')) return { text: line.slice(0, line.indexOf(':') + 1), prefix: true };
-      if (line.includes('<date>')) return { text: line.replace('<date>', ''), prefix: true };
-      return { text: line, prefix: false };
-    });
+  return REPORT_TEMPLATE.map((line) => {
+    if (line.startsWith('- ')) return { text: line.slice(0, line.indexOf(':') + 1), prefix: true };
+    if (line.includes(TEMPLATE_DATE)) return { text: line.replace(TEMPLATE_DATE, ''), prefix: true };
+    return { text: line, prefix: false };
+  });
 }
 
 const meta = (extra: Partial<RunMeta> = {}): RunMeta => ({
@@ -52,7 +45,7 @@ const flow = (stage: number, extra: Partial<WorkerResult> = {}) =>
   });
 const render = (results: WorkerResult[], extra: Partial<RunMeta> = {}) => renderMarkdown(summarize(results, meta(extra)));
 
-test('report.md has every heading, table header and bullet of the spec template, in the template order', () => {
+test('report.md has every heading, table header and bullet of the report template, in the template order', () => {
   const md = render([flow(1), flow(2)]);
   const lines = md.split('\n');
   let from = 0;
