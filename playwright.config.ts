@@ -4,13 +4,14 @@
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { parseEnv } from './helpers/config.ts';
+import { parseEnvOrExit } from './helpers/preflight.ts';
 import { redactText } from './helpers/redact.ts';
 import { selectedProjects } from './helpers/selection.ts';
 import { stageName, workersFor } from './helpers/stages.ts';
 import { allureReporterOptions } from './reporter/allure-categories.ts';
 
-const cfg = parseEnv();
+// A bad configuration prints one message (no stack trace) and exits 2: nothing has started yet.
+const cfg = parseEnvOrExit();
 
 // One run id for the runner and every worker (workers inherit this environment).
 if (!process.env.RUN_ID) {

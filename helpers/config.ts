@@ -118,6 +118,14 @@ function present(source: NodeJS.ProcessEnv): Record<string, string> {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  constructor(
+    message: string,
+    /** What the user can do about it, when the message alone does not say (the preflight prints it). */
+    readonly action?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface SuiteConfig extends Env {

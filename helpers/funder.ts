@@ -40,7 +40,12 @@ export async function createFunder(opts: {
   // Trust the node, not the configuration: a mainnet RPC behind a testnet CHAIN_ID must still be refused.
   const actual = Number(await provider.send('eth_chainId', []));
   refuseMainnet(actual);
-  if (actual !== opts.chainId) throw new ConfigError(`RPC_URL serves chain ${actual}, but the run expects CHAIN_ID=${opts.chainId}`);
+  if (actual !== opts.chainId) {
+    throw new ConfigError(
+      `RPC_URL serves chain ${actual}, but the run expects CHAIN_ID=${opts.chainId}`,
+      `point RPC_URL at a node of chain ${opts.chainId}, or set CHAIN_ID=${actual} if that is the chain the backend uses`,
+    );
+  }
   const wallet = new Wallet(opts.privateKey, provider);
   const token = new Contract(opts.tokenAddress, ERC20, provider);
   const decimals = Number(await token.getFunction('decimals')());
@@ -55,6 +60,7 @@ export async function createFunder(opts: {
     throw new ConfigError(
       `funder ${wallet.address} cannot fund ${opts.flows} flows: it needs ${formatEther(needGas)} native and ` +
         `${formatUnits(needTokens, decimals)} tokens, it has ${formatEther(gas)} and ${formatUnits(tokens, decimals)}`,
+      `send the funder what it lacks on chain ${actual}, or run fewer flows (fewer stages with --project, or a lower ROUNDS)`,
     );
   }
   const signer = new NonceManager(wallet);

@@ -5,6 +5,7 @@ import type { FullConfig } from '@playwright/test';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
 import { ConfigError, parseEnv, maskValue, type SuiteConfig } from './config.ts';
+import { PreflightError, answeredWithError, preflightCheck, type PreflightContext } from './preflight.ts';
 import { infraTimeline } from './paths.ts';
 import { redactText } from './redact.ts';
 import { readSandboxState } from './sandbox-state.ts';
@@ -16,48 +17,91 @@ import { RUN_ENV } from './run-env.ts';
 
 export { RUN_ENV };
 
+type Stop = () => unknown;
+
+/**
+ * Every failure the preflight expects (see toPreflightError) ends the run with one PreflightError
+ * message and no stack trace; whatever it had started by then is stopped first.
+ */
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
-  const cfg = parseEnv();
+  // What this setup started, stopped in reverse: by the returned teardown, or at once when a later check fails.
+  const started: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of started.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(stop)
+        .catch((err: Error) => console.warn(`global setup cleanup: ${redactText(err.message)}`));
+    }
+  };
+  try {
+    await preflight(started);
+  } catch (err) {
+    await stopAll();
+    // A PreflightError prints as its message alone; anything else is a bug in the suite and keeps its stack.
+    throw err;
+  }
+  return stopAll;
+}
+
+async function preflight(started: Stop[]): Promise<void> {
+  const cfg = await preflightCheck('configuration', {}, () => parseEnv());
   const target = cfg.BASE_URL ?? process.env.SANDBOX_URL;
-  if (!target) throw new ConfigError('no target: BASE_URL is unset and the sandbox did not report SANDBOX_URL');
+  if (!target) throw new PreflightError('target', 'BASE_URL is unset and the sandbox did not report SANDBOX_URL');
+  const from = cfg.BASE_URL ? 'BASE_URL' : 'SANDBOX_URL';
+  const ctx: PreflightContext = {
+    target: { url: target, from },
+    rpc: cfg.RPC_URL ? { url: cfg.RPC_URL, from: 'RPC_URL' } : undefined,
+    secrets: cfg.FUNDER_PRIVATE_KEY ? [cfg.FUNDER_PRIVATE_KEY] : [],
+  };
   // Refusals come before any request reaches the target.
-  if (cfg.mode === 'fixture' && cfg.BASE_URL) refuseFixtureHost(cfg.BASE_URL, cfg.FIXTURE_ALLOWED_HOSTS);
-  if (cfg.mode === 'live' && cfg.CHAIN_ID) refuseMainnet(cfg.CHAIN_ID);
+  await preflightCheck('safety', ctx, () => {
+    if (cfg.mode === 'fixture' && cfg.BASE_URL) refuseFixtureHost(cfg.BASE_URL, cfg.FIXTURE_ALLOWED_HOSTS);
+    if (cfg.mode === 'live' && cfg.CHAIN_ID) refuseMainnet(cfg.CHAIN_ID);
+  });
   const flows = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv).reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
   // Live mode against a deployment: the funder, its chain and its balance are checked through the RPC alone.
-  let funder: Funder | undefined = cfg.mode === 'live' && !cfg.sandbox ? await deploymentFunder(cfg, flows) : undefined;
+  let funder: Funder | undefined;
+  if (cfg.mode === 'live' && !cfg.sandbox) {
+    funder = await preflightCheck('funder', ctx, () => deploymentFunder(cfg, flows));
+    started.push(funder.close);
+  }
   const driver = new HttpEscrowDriver(target, { timeoutMs: 10_000 });
   try {
-    const health = await driver.health();
-    if (!health.ok) {
-      const down = health.error?.message ?? '';
-      throw new ConfigError(`target ${maskValue('BASE_URL', target)} is not healthy: GET /health answered ${health.status} ${down}`);
-    }
-    const chain = await driver.chain();
-    if (!chain.ok) throw new ConfigError(`target ${maskValue('BASE_URL', target)}: GET /chain answered ${chain.status}`);
+    const health = await preflightCheck('target health', ctx, () => driver.health());
+    if (!health.ok) throw answeredWithError('target health', ctx, 'GET /health', health.status, health.error?.message);
+    const chain = await preflightCheck('chain', ctx, () => driver.chain());
+    if (!chain.ok) throw answeredWithError('chain', ctx, 'GET /chain', chain.status, chain.error?.message);
     if (cfg.mode === 'fixture' && !chain.data!.fixturesEnabled) {
-      throw new ConfigError(`PAYMENT_MODE=fixture but the target has no fixture deposits (GET /chain fixturesEnabled=false)`);
+      throw new PreflightError(
+        'chain',
+        `PAYMENT_MODE=fixture but ${from}=${maskValue(from, target)} has no fixture deposits (GET /chain fixturesEnabled=false)`,
+        {
+          cause: 'the backend was started without fixture deposits',
+          action: 'enable fixture deposits on that test deployment, or run another PAYMENT_MODE (status, dry, live)',
+        },
+      );
     }
     if (cfg.mode === 'live' && cfg.sandbox) {
       const rpcUrl = chain.data!.rpcUrl!;
-      funder = await createFunder({
-        rpcUrl,
-        chainId: chain.data!.chainId,
-        tokenAddress: chain.data!.tokenAddress,
-        privateKey: sandboxFunderKey(),
-        flows,
-      });
+      const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };
+      funder = await preflightCheck('funder', sandboxCtx, () =>
+        createFunder({
+          rpcUrl,
+          chainId: chain.data!.chainId,
+          tokenAddress: chain.data!.tokenAddress,
+          privateKey: sandboxFunderKey(),
+          flows,
+        }),
+      );
+      started.push(funder.close);
       process.env[RUN_ENV.rpcUrl] = rpcUrl;
     }
-    const coordinator = await startCoordinator({ fund: funder?.fund });
+    const coordinator = await preflightCheck('coordinator', ctx, () => startCoordinator({ fund: funder?.fund }));
+    started.push(coordinator.close);
     const sampler = await startInfraSampler(cfg, target, chain.data!.rpcUrl);
+    if (sampler) started.push(() => sampler.stop().catch((err: Error) => console.warn(`infrastructure sampler: ${err.message}`)));
     process.env[RUN_ENV.target] = target;
     process.env[RUN_ENV.coordinator] = coordinator.url;
-    return async () => {
-      await coordinator.close();
-      funder?.close();
-      await sampler?.stop().catch((err: Error) => console.warn(`infrastructure sampler: ${err.message}`));
-    };
   } finally {
     await driver.close();
   }
@@ -86,7 +130,12 @@ async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: strin
 
 function sandboxFunderKey(): string {
   const state = readSandboxState();
-  if (!state) throw new ConfigError('SANDBOX_STATE_FILE is not set or not written: the sandbox writes its funder key there');
+  if (!state) {
+    throw new ConfigError(
+      'SANDBOX_STATE_FILE is not set or not written: the sandbox writes its funder key there',
+      'see the sandbox output above for why it did not write its state file',
+    );
+  }
   return state.funderPrivateKey;
 }
 
@@ -96,6 +145,7 @@ async function deploymentFunder(cfg: SuiteConfig, flows: number): Promise<Funder
   if (missing.length) {
     throw new ConfigError(
       `PAYMENT_MODE=live against BASE_URL needs ${missing.map((m) => `${m}=(unset)`).join(', ')}: the funder pays each flow's buyer wallet on that chain`,
+      'set them, or run a PAYMENT_MODE that pays nothing (status, fixture, dry)',
     );
   }
   const funder = await createFunder({
