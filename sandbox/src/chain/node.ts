@@ -2,6 +2,9 @@
 // Run as its own process by the launcher; reports its URL over IPC.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { announceReady, startingComponent } from '../lib/process.ts';
+
+await startingComponent('chain');
 
 process.env.HARDHAT_CONFIG ??= fileURLToPath(new URL('./hardhat.config.cjs', import.meta.url));
 process.env.HARDHAT_DISABLE_TELEMETRY_PROMPT = 'true';
@@ -12,8 +15,7 @@ const { TASK_NODE_CREATE_SERVER } = require('hardhat/builtin-tasks/task-names');
 const server = await hre.run(TASK_NODE_CREATE_SERVER, { hostname: '127.0.0.1', port: 0, provider: hre.network.provider });
 const { port } = await server.listen();
 const url = `http://127.0.0.1:${port}`;
-if (process.send) process.send({ type: 'ready', url });
-else console.log(`RPC_URL=${url}`);
+announceReady('rpc', url);
 
 const stop = async () => {
   await server.close().catch(() => undefined);

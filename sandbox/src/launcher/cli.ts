@@ -1,31 +1,65 @@
-// npm run sandbox: the stack in the foreground until Ctrl-C.
+// npm run sandbox: the stack in the foreground until Ctrl-C. A failure to
+// start is one message (which component, what, likely cause, what to do), never a stack trace.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseFaults } from '../faults.ts';
 import { startSandbox } from './sandbox.ts';
+import { StartupError, maskUrl } from './startup-error.ts';
 
-const maskUrl = (url: string) => url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+const stateFile = resolve(process.env.SANDBOX_STATE_FILE || '.sandbox/state.json');
+// Each component's output, and a failed start's last lines, next to the state file.
+const logDir = join(dirname(stateFile), 'logs', basename(stateFile, '.json'));
 
-const started = Date.now();
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** An optional integer variable, named with its value and its range when it is not one. */
+function intVar(name: string, min: number, max: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`sandbox: ${name}="${raw}" is not an integer in ${min}..${max}`);
+  return n;
+}
+
+try {
+  parseFaults(process.env.SANDBOX_FAULTS);
+} catch (err) {
+  fail(`sandbox: ${(err as Error).message}`);
+}
+
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 try {
+  rmSync(logDir, { recursive: true, force: true });
   sandbox = await startSandbox({
     faults: process.env.SANDBOX_FAULTS,
     pgUrl: process.env.PG_URL || undefined,
     rpcUrl: process.env.RPC_URL || undefined,
     tokenAddress: process.env.TOKEN_ADDRESS || undefined,
     funderPrivateKey: process.env.FUNDER_PRIVATE_KEY || undefined,
-    chainId: process.env.CHAIN_ID ? Number(process.env.CHAIN_ID) : undefined,
+    chainId: intVar('CHAIN_ID', 1, 2 ** 31 - 1),
     fixtures: process.env.SANDBOX_FIXTURES !== '0',
-    confirmations: process.env.CONFIRMATIONS ? Number(process.env.CONFIRMATIONS) : undefined,
+    confirmations: intVar('CONFIRMATIONS', 1, 1000),
     redisUrl: process.env.SANDBOX_REDIS_URL || undefined,
+    port: intVar('SANDBOX_PORT', 1, 65535),
+    logDir,
   });
 } catch (err) {
-  console.error(`sandbox failed to start: ${(err as Error).message}`);
-  process.exit(1);
+  if (err instanceof StartupError) fail(err.describe());
+  // Not one of the failures we know how to explain: the message, and the stack in a file for a bug report.
+  const file = join(logDir, 'launcher.startup-failure.log');
+  try {
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(file, `${(err as Error)?.stack ?? String(err)}\n`, { mode: 0o600 });
+  } catch {
+    // the message stands without the file
+  }
+  fail(`sandbox: the launcher failed to start: ${(err as Error)?.message ?? String(err)}\n  its stack, for a bug report: ${file}`);
 }
 
 // Secrets (Postgres password, funder key) go to a 0600 file for the suite, never to the terminal.
-const stateFile = resolve(process.env.SANDBOX_STATE_FILE || '.sandbox/state.json');
 mkdirSync(dirname(stateFile), { recursive: true });
 const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey } = sandbox;
 writeFileSync(stateFile, JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, pid: process.pid }, null, 2), {
@@ -37,7 +71,9 @@ console.log(`RPC_URL=${rpcUrl}`);
 console.log(`PG_URL=${maskUrl(pgUrl)}`);
 console.log(`TOKEN_ADDRESS=${tokenAddress}`);
 console.log(`SANDBOX_STATE=${stateFile}`);
-console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops every component`);
+console.log(`SANDBOX_LOGS=${logDir}`);
+// Counted from the process's start, module loading included: what a user waits.
+console.log(`ready in ${process.uptime().toFixed(1)} s; Ctrl-C stops every component`);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -3,11 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet } from 'ethers';
 import type { ComponentState } from '../../../contract/http.ts';
-import { compileToken, deployToken } from '../chain/token.ts';
-import { migrate } from '../db/migrate.ts';
 import { parseFaults } from '../faults.ts';
+import { checkExternalChain, checkExternalPostgres, asStartupError } from './external.ts';
 import { freePort } from './ports.ts';
 import { Component } from './supervisor.ts';
 
@@ -29,6 +27,10 @@ export interface SandboxOptions {
   confirmations?: number;
   blockMs?: number;
   redisUrl?: string;
+  /** The backend's port; unset: a free one. */
+  port?: number;
+  /** Each component's log (`<name>.log`) and, on a failed start, its last lines; unset: only the latter, in the temp folder. */
+  logDir?: string;
   /** How long the backend waits for the scanner's on-demand check (SCANNER_TIMEOUT_MS; the backend's default is 30 s). */
   scannerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -57,47 +59,64 @@ function gitSha(): string {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  parseFaults(options.faults); // fail before starting anything
+  const faults = parseFaults(options.faults); // fail before starting anything
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { logDir } = options;
   const chainId = options.chainId ?? 31337;
+  // What the user gave us is checked before anything starts, so a wrong URL is one clear message.
+  await Promise.all([
+    options.pgUrl && checkExternalPostgres(options.pgUrl),
+    options.rpcUrl && checkExternalChain(options.rpcUrl, chainId, Boolean(options.tokenAddress || options.funderPrivateKey)),
+  ]);
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err: Error) => log(`[launcher] stop: ${err.message}`));
   };
+  const component = (spec: Omit<ConstructorParameters<typeof Component>[0], 'log' | 'logDir'>) => {
+    const c = new Component({ ...spec, log, logDir });
+    cleanups.push(() => c.stop());
+    return c;
+  };
   try {
     const chain = options.rpcUrl
       ? undefined
-      : new Component({
+      : component({
           name: 'chain',
           entry: 'chain/node.ts',
           env: { SANDBOX_CHAIN_ID: String(chainId), SANDBOX_BLOCK_MS: String(options.blockMs ?? 500) },
           restart: false,
-          log,
         });
-    if (chain) cleanups.push(() => chain.stop());
-    const postgres = options.pgUrl
-      ? undefined
-      : new Component({ name: 'postgres', entry: 'db/postgres-main.ts', env: {}, restart: false, log });
-    if (postgres) cleanups.push(() => postgres.stop());
+    const postgres = options.pgUrl ? undefined : component({ name: 'postgres', entry: 'db/postgres-main.ts', env: {}, restart: false });
+    // Scanner and backend load their modules while the chain and Postgres boot; they get their configuration later.
+    const scanner = component({ name: 'scanner', entry: 'scanner/main.ts', env: {}, restart: true });
+    const backend = component({ name: 'backend', entry: 'server/main.ts', env: {}, restart: true });
+    scanner.prewarm();
+    backend.prewarm();
     const t0 = performance.now();
     const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const started = Promise.all([
       options.rpcUrl ?? chain!.start().finally(() => phase('chain up')),
       options.pgUrl ?? postgres!.start().finally(() => phase('postgres up')),
     ]);
-    // Compiles (or reads the cached artifact) while the chain and Postgres processes boot.
-    const artifact = options.tokenAddress ? undefined : compileToken();
+    // Loaded here, not at the top: the components above start while this process loads ethers and compiles.
+    const [{ HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet }, token, { migrate }] = await Promise.all([
+      import('ethers'),
+      import('../chain/token.ts'),
+      import('../db/migrate.ts'),
+    ]);
+    const artifact = options.tokenAddress ? undefined : token.compileToken();
     const [rpcUrl, pgUrl] = await started;
     const funderPrivateKey =
       options.funderPrivateKey ?? HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), "m/44'/60'/0'/0/0").privateKey;
-    const faults = parseFaults(options.faults);
     const [tokenAddress] = await Promise.all([
       options.tokenAddress ??
-        deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), {
-          supply: TOKEN_SUPPLY,
-          artifact,
-        }),
-      migrate(pgUrl, faults),
+        token
+          .deployToken(new Wallet(funderPrivateKey, new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true })), {
+            supply: TOKEN_SUPPLY,
+            artifact,
+          })
+          .catch(asStartupError('chain', 'could not deploy the tUSDT token', rpcUrl)),
+      migrate(pgUrl, faults).catch(asStartupError('postgres', 'could not migrate the schema', pgUrl)),
     ]);
 
     const env: NodeJS.ProcessEnv = {
@@ -117,19 +136,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The scanner's port is chosen here so scanner and backend boot in parallel; it is kept
     // across restarts because the backend is given the URL once.
     const scannerPort = String(await freePort());
-    const scannerUrl = `http://127.0.0.1:${scannerPort}`;
-    const scanner = new Component({
-      name: 'scanner',
-      entry: 'scanner/main.ts',
-      env: { ...env, SCANNER_PORT: scannerPort },
-      restart: true,
-      log,
-    });
-    cleanups.push(() => scanner.stop());
-    const backendEnv: NodeJS.ProcessEnv = { ...env, SCANNER_URL: scannerUrl };
+    const backendEnv: NodeJS.ProcessEnv = { ...env, SCANNER_URL: `http://127.0.0.1:${scannerPort}` };
     if (options.scannerTimeoutMs !== undefined) backendEnv.SCANNER_TIMEOUT_MS = String(options.scannerTimeoutMs);
-    const backend = new Component({ name: 'backend', entry: 'server/main.ts', env: backendEnv, restart: true, log });
-    cleanups.push(() => backend.stop());
+    if (options.port !== undefined) backendEnv.BACKEND_PORT = String(options.port);
 
     const components = (): ComponentState[] => [
       backend.describe(),
@@ -140,8 +149,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const broadcast = () => backend.send({ type: 'components', components: components() });
     for (const c of [backend, scanner, chain, postgres]) if (c) c.onChange = broadcast;
     const [url] = await Promise.all([
-      backend.start().finally(() => phase('backend up')),
-      scanner.start().finally(() => phase('scanner up')),
+      backend.start(backendEnv).finally(() => phase('backend up')),
+      scanner.start({ ...env, SCANNER_PORT: scannerPort }).finally(() => phase('scanner up')),
     ]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };

@@ -1,21 +1,34 @@
 // Supervises one component process: starts it, waits for its ready message,
-// restarts it when it dies unexpectedly, and stops it by PID.
+// restarts it when it dies unexpectedly, and stops it (and its process group)
+// by PID. Its output goes to its own log, not to the terminal; a failure to
+// start becomes one StartupError that names a file with its last log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComponentState } from '../../../contract/http.ts';
+import { StartupError, isStartupFailure, type ComponentName } from './startup-error.ts';
 
 const TSX = import.meta.resolve('tsx');
+const TAIL_LINES = 20;
 
 export interface ComponentSpec {
-  name: string;
+  name: Exclude<ComponentName, 'launcher'>;
   /** Entry file, relative to sandbox/src. */
   entry: string;
   env: NodeJS.ProcessEnv;
   /** Restart on unexpected exit (the chain is not: its state would be gone). */
   restart: boolean;
   readyTimeoutMs?: number;
+  /** The launcher's own lines (the terminal). */
   log: (line: string) => void;
+  /** Where `<name>.log` (everything the component printed) and a failure's tail go; unset: the tail goes to the temp folder. */
+  logDir?: string;
 }
+
+/** What a component process tells the launcher over IPC. */
+type ComponentMessage = { type: 'ready'; url: string; pid?: number } | { type: 'failed'; failure: unknown };
 
 export class Component {
   child?: ChildProcess;
@@ -25,14 +38,23 @@ export class Component {
   /** The PID doing the work, when the component reports one (the postmaster for Postgres). */
   private servicePid?: number;
   private stopping = false;
+  private readonly tail: string[] = [];
+  /** Spawned ahead of its configuration (see prewarm). */
+  private early?: ChildProcess;
   onChange?: () => void;
   /** Env added after the first start (e.g. the port to keep across restarts). */
   stickyEnv: NodeJS.ProcessEnv = {};
 
-  constructor(private readonly spec: ComponentSpec) {}
+  constructor(private readonly spec: ComponentSpec) {
+    if (spec.logDir) mkdirSync(spec.logDir, { recursive: true, mode: 0o700 });
+  }
 
   get name(): string {
     return this.spec.name;
+  }
+
+  get logFile(): string | undefined {
+    return this.spec.logDir && join(this.spec.logDir, `${this.name}.log`);
   }
 
   describe(): ComponentState {
@@ -43,34 +65,74 @@ export class Component {
     if (this.child?.connected) this.child.send(message as object);
   }
 
-  start(): Promise<string> {
-    const { name, entry, env, log } = this.spec;
-    const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
-    const child = spawn(process.execPath, ['--import', TSX, file], {
-      env: { ...process.env, ...env, ...this.stickyEnv },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // Own process group: a terminal's Ctrl-C reaches the launcher only, which
-      // stops components in order; a dead launcher is noticed through the IPC channel.
-      detached: true,
-    });
+  /**
+   * Spawns the process now, before its configuration is known, so it loads its modules while the
+   * components it depends on boot; start(env) then hands it the rest of its environment over IPC.
+   */
+  prewarm(): void {
+    this.early = this.spawn({ SANDBOX_ENV_VIA_IPC: '1' });
+  }
+
+  /** Starts the component (or configures the prewarmed one) and resolves with the URL it reports. */
+  start(env: NodeJS.ProcessEnv = {}): Promise<string> {
+    const child = this.early ?? this.spawn(env);
+    if (this.early) {
+      this.early = undefined;
+      child.send({ type: 'env', env });
+    }
     this.child = child;
     this.state = 'starting';
+    return this.awaitReady(child, env);
+  }
+
+  private spawn(env: NodeJS.ProcessEnv): ChildProcess {
+    const file = fileURLToPath(new URL(`../${this.spec.entry}`, import.meta.url));
+    const child = spawn(process.execPath, ['--import', TSX, file], {
+      env: { ...process.env, ...this.spec.env, ...env, ...this.stickyEnv },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Own process group: a terminal's Ctrl-C reaches the launcher only, which stops components
+      // in order, and a stop reaches every process the component started (the postmaster too).
+      detached: true,
+    });
     for (const stream of [child.stdout!, child.stderr!]) {
       let buffer = '';
       stream.setEncoding('utf8').on('data', (chunk: string) => {
         buffer += chunk;
         const lines = buffer.split('\n');
         buffer = lines.pop()!;
-        for (const line of lines) if (line.trim()) log(`[${name}] ${line}`);
+        this.record(lines.filter((line) => line.trim()));
       });
     }
+    // A component that fails before start() was called (prewarmed) is reported by start().
+    child.on('error', (err) => this.record([`spawn failed: ${err.message}`]));
+    return child;
+  }
+
+  private record(lines: string[]): void {
+    if (!lines.length) return;
+    this.tail.push(...lines);
+    this.tail.splice(0, Math.max(0, this.tail.length - TAIL_LINES));
+    if (this.logFile) appendFileSync(this.logFile, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+  }
+
+  private awaitReady(child: ChildProcess, env: NodeJS.ProcessEnv): Promise<string> {
+    const { name, log } = this.spec;
     return new Promise((resolve, reject) => {
+      let failure: unknown;
       const timeoutMs = this.spec.readyTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
-        reject(new Error(`${name} did not report ready within ${timeoutMs} ms`));
-        child.kill('SIGKILL');
+        reject(
+          this.startupError({
+            component: this.spec.name,
+            what: `did not report ready within ${timeoutMs / 1000} s`,
+            cause: 'the machine is overloaded, or the component waits on something that does not answer',
+            todo: 'read the log lines named below; on a busy machine, run again when it is quieter',
+          }),
+        );
+        this.kill(child, 'SIGKILL');
       }, timeoutMs);
-      child.on('message', (msg: { type?: string; url?: string; pid?: number }) => {
+      child.on('message', (msg: ComponentMessage) => {
+        if (msg?.type === 'failed') failure = msg.failure;
         if (msg?.type !== 'ready' || !msg.url) return;
         clearTimeout(timer);
         this.url = msg.url;
@@ -86,25 +148,64 @@ export class Component {
         this.onChange?.();
         if (this.stopping) return;
         const why = `${name} (pid ${child.pid}) exited with ${signal ?? `code ${code}`}`;
-        if (this.url === undefined) return reject(new Error(`${why} before it was ready`));
-        log(`[launcher] ${why}${this.spec.restart ? '; restarting' : ''}`);
+        if (this.url === undefined) {
+          return reject(
+            this.startupError(
+              isStartupFailure(failure)
+                ? failure
+                : {
+                    component: this.spec.name,
+                    what: `${why} before it was ready: ${this.tail.at(-1) ?? '(it printed nothing)'}`,
+                    cause: 'an error in the component; its log has the details',
+                    todo: 'read the log lines named below',
+                  },
+            ),
+          );
+        }
+        log(`[launcher] ${why}${this.spec.restart ? '; restarting' : ''}${this.logFile ? ` (its log: ${this.logFile})` : ''}`);
         if (this.spec.restart) {
           this.restarts += 1;
-          this.start().catch((err: Error) => log(`[launcher] restart of ${name} failed: ${err.message}`));
+          this.start(env).catch((err: Error) => log(`[launcher] restart of ${name} failed: ${err.message}`));
         }
       });
     });
   }
 
-  /** SIGTERM, then SIGKILL after graceMs. Resolves when the process is gone. */
+  /** The error for a failed start, with the last log lines written to a file it names. */
+  private startupError(failure: ConstructorParameters<typeof StartupError>[0]): StartupError {
+    const error = new StartupError(failure);
+    const dir = this.spec.logDir ?? tmpdir();
+    const file = join(
+      dir,
+      this.spec.logDir ? `${this.name}.startup-failure.log` : `escrow-ramp-${this.name}-startup-failure-${process.pid}.log`,
+    );
+    try {
+      writeFileSync(file, this.tail.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+      error.logFile = file;
+    } catch {
+      // the message stands without the file
+    }
+    return error;
+  }
+
+  private kill(child: ChildProcess, signal: NodeJS.Signals): void {
+    try {
+      process.kill(-child.pid!, signal); // the whole group: the component and what it started
+    } catch {
+      child.kill(signal);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL to its process group after graceMs. Resolves when the process is gone. */
   async stop(graceMs = 5_000): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    for (const child of [this.early, this.child]) {
+      if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => this.kill(child, 'SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 }

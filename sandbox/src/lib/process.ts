@@ -1,10 +1,62 @@
 // Shared plumbing of the sandbox's component processes.
 import type { Server } from 'node:http';
+import { StartupError, errnoCode, type ComponentName, type StartupFailure } from '../launcher/startup-error.ts';
 
 /** Tells the launcher (over IPC) or the terminal that this component is ready. */
-export function announceReady(component: string, url: string): void {
-  if (process.send) process.send({ type: 'ready', component, url });
+export function announceReady(component: string, url: string, pid?: number): void {
+  if (startupGuard) process.off('uncaughtException', startupGuard);
+  if (process.send) process.send({ type: 'ready', component, url, pid });
   else console.log(`${component.toUpperCase()}_URL=${url}`);
+}
+
+/**
+ * A component's startup failed: tells the launcher (over IPC) what failed, in a person's terms, and exits;
+ * the launcher prints it once. Outside the launcher, prints it.
+ */
+function failStartup(component: ComponentName, err: unknown): void {
+  const failure: StartupFailure =
+    err instanceof StartupError
+      ? err.failure
+      : {
+          component,
+          what: (err as Error)?.message ?? String(err),
+          cause: errnoCode(err) ? `a system call failed with ${errnoCode(err)}` : 'an unexpected error in the component',
+          todo: 'read the log lines named below',
+        };
+  // The stack goes to the component's own log (its stderr), not to the message.
+  if (!(err instanceof StartupError) && err instanceof Error) console.error(err.stack);
+  if (process.send) process.send({ type: 'failed', failure }, () => process.exit(1));
+  else {
+    console.error(new StartupError(failure).describe());
+    process.exit(1);
+  }
+}
+
+let startupGuard: ((err: unknown) => void) | undefined;
+
+/**
+ * Call first in a component's entry, after its imports. Until announceReady, any error that escapes
+ * becomes a StartupError for the launcher (not a stack trace on a terminal). A prewarmed component
+ * (SANDBOX_ENV_VIA_IPC=1) has loaded its modules before the launcher knew its configuration: this
+ * waits for the launcher's environment and applies it.
+ */
+export async function startingComponent(component: ComponentName): Promise<void> {
+  startupGuard = (err) => failStartup(component, err);
+  process.on('uncaughtException', startupGuard);
+  if (process.env.SANDBOX_ENV_VIA_IPC !== '1' || !process.send) return;
+  const env = await new Promise<NodeJS.ProcessEnv>((resolve) => {
+    const onMessage = (msg: { type?: string; env?: NodeJS.ProcessEnv }) => {
+      if (msg?.type !== 'env' || !msg.env) return;
+      process.off('message', onMessage);
+      process.off('disconnect', onLauncherGone);
+      resolve(msg.env);
+    };
+    const onLauncherGone = () => process.exit(0);
+    process.on('message', onMessage);
+    process.once('disconnect', onLauncherGone);
+  });
+  delete process.env.SANDBOX_ENV_VIA_IPC;
+  Object.assign(process.env, env);
 }
 
 /** Stops on SIGTERM/SIGINT, and when the launcher dies (the IPC channel closes). */

@@ -5,10 +5,11 @@ import { JsonRpcProvider, Network } from 'ethers';
 import client from 'prom-client';
 import { createPool } from '../db/pool.ts';
 import { parseFaults } from '../faults.ts';
-import { announceReady, intEnv, listenLoopback, onShutdown, requireEnv } from '../lib/process.ts';
+import { announceReady, intEnv, listenLoopback, onShutdown, requireEnv, startingComponent } from '../lib/process.ts';
 import { toPaymentDto } from '../domain/payments.ts';
 import { Scanner } from './scanner.ts';
 
+await startingComponent('scanner');
 const faults = parseFaults(process.env.SANDBOX_FAULTS);
 const chainId = intEnv('CHAIN_ID', 31337, 1, 2 ** 31 - 1);
 const intervalMs = intEnv('SCANNER_INTERVAL_MS', 250, 10, 60_000);

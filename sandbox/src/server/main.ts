@@ -5,12 +5,14 @@ import type { ComponentState } from '../../../contract/http.ts';
 import { ERC20_ABI } from '../chain/token.ts';
 import { createPool } from '../db/pool.ts';
 import { parseFaults } from '../faults.ts';
-import { announceReady, intEnv, listenLoopback, onShutdown, requireEnv } from '../lib/process.ts';
+import { StartupError } from '../launcher/startup-error.ts';
+import { announceReady, intEnv, listenLoopback, onShutdown, requireEnv, startingComponent } from '../lib/process.ts';
 import { buildApp } from './app.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { createMetrics } from './metrics.ts';
 import { attachSockets } from './sockets.ts';
 
+await startingComponent('backend');
 const faults = parseFaults(process.env.SANDBOX_FAULTS);
 const pgUrl = requireEnv('PG_URL');
 const rpcUrl = requireEnv('RPC_URL');
@@ -67,7 +69,16 @@ await app.ready();
 const sockets = await attachSockets(app.server, (t) => app.jwt.verify(t), metrics, process.env.REDIS_URL || undefined);
 const dispatcher = new Dispatcher(db, pgUrl, sockets.io, metrics);
 await dispatcher.start();
-const url = await listenLoopback(app.server, intEnv('BACKEND_PORT', 0, 0, 65535));
+const port = intEnv('BACKEND_PORT', 0, 0, 65535);
+const url = await listenLoopback(app.server, port).catch((err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+  throw new StartupError({
+    component: 'backend',
+    what: `could not listen on 127.0.0.1:${port} (${err.code}: ${err.code === 'EACCES' ? 'not allowed for this user' : 'the port is in use'})`,
+    cause: err.code === 'EACCES' ? 'ports below 1024 need privileges' : 'another process, perhaps another sandbox, listens there',
+    todo: 'set SANDBOX_PORT to a free port, or unset it to let the sandbox pick one',
+  });
+});
 announceReady('sandbox', url);
 
 onShutdown(async () => {
