@@ -30,6 +30,19 @@ try {
   fail(`sandbox: ${(err as Error).message}`);
 }
 
+// Each component has its own ready timeout; this bounds the whole, below Playwright's webServer timeout (90 s),
+// so a stuck start ends in our message rather than in the runner's bare "timed out waiting".
+const STARTUP_DEADLINE_MS = 80_000;
+const deadline = setTimeout(
+  () =>
+    fail(
+      `sandbox: the launcher failed to start: not ready within ${STARTUP_DEADLINE_MS / 1000} s\n` +
+        `  likely cause: the machine is overloaded, or a step waits on a chain or Postgres that does not answer\n` +
+        `  what to do: read the component logs in ${logDir}; run again on a quieter machine`,
+    ),
+  STARTUP_DEADLINE_MS,
+);
+
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 try {
   rmSync(logDir, { recursive: true, force: true });
@@ -58,6 +71,8 @@ try {
   }
   fail(`sandbox: the launcher failed to start: ${(err as Error)?.message ?? String(err)}\n  its stack, for a bug report: ${file}`);
 }
+
+clearTimeout(deadline);
 
 // Secrets (Postgres password, funder key) go to a 0600 file for the suite, never to the terminal.
 mkdirSync(dirname(stateFile), { recursive: true });

@@ -22,7 +22,8 @@ export function why(err: unknown): string {
   const pgCode = (err as { code?: string })?.code;
   if (pgCode === '28P01' || pgCode === '28000') return 'the server refused the user name or password';
   if (pgCode === '3D000') return 'the database does not exist';
-  return (err as Error)?.message ?? String(err);
+  const cause = (err as { cause?: { message?: string } })?.cause?.message;
+  return `${(err as Error)?.message ?? String(err)}${cause ? `: ${cause}` : ''}`;
 }
 
 export async function checkExternalPostgres(url: string): Promise<void> {

@@ -94,9 +94,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     backend.prewarm();
     const t0 = performance.now();
     const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const up =
+      (name: string) =>
+      <T>(value: T): T => {
+        phase(`${name} up`);
+        return value;
+      };
     const started = Promise.all([
-      options.rpcUrl ?? chain!.start().finally(() => phase('chain up')),
-      options.pgUrl ?? postgres!.start().finally(() => phase('postgres up')),
+      options.rpcUrl ?? chain!.start().then(up('chain')),
+      options.pgUrl ?? postgres!.start().then(up('postgres')),
     ]);
     // Loaded here, not at the top: the components above start while this process loads ethers and compiles.
     const [{ HDNodeWallet, JsonRpcProvider, Mnemonic, Network, Wallet }, token, { migrate }] = await Promise.all([
@@ -149,8 +155,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const broadcast = () => backend.send({ type: 'components', components: components() });
     for (const c of [backend, scanner, chain, postgres]) if (c) c.onChange = broadcast;
     const [url] = await Promise.all([
-      backend.start(backendEnv).finally(() => phase('backend up')),
-      scanner.start({ ...env, SCANNER_PORT: scannerPort }).finally(() => phase('scanner up')),
+      backend.start(backendEnv).then(up('backend')),
+      scanner.start({ ...env, SCANNER_PORT: scannerPort }).then(up('scanner')),
     ]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };

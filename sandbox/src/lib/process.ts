@@ -5,6 +5,7 @@ import { StartupError, errnoCode, type ComponentName, type StartupFailure } from
 /** Tells the launcher (over IPC) or the terminal that this component is ready. */
 export function announceReady(component: string, url: string, pid?: number): void {
   if (startupGuard) process.off('uncaughtException', startupGuard);
+  process.off('disconnect', launcherGoneDuringStartup);
   if (process.send) process.send({ type: 'ready', component, url, pid });
   else console.log(`${component.toUpperCase()}_URL=${url}`);
 }
@@ -23,13 +24,11 @@ function failStartup(component: ComponentName, err: unknown): void {
           cause: errnoCode(err) ? `a system call failed with ${errnoCode(err)}` : 'an unexpected error in the component',
           todo: 'read the log lines named below',
         };
-  // The stack goes to the component's own log (its stderr), not to the message.
+  // The component's own log (its stderr) gets the message and, for an unexpected error, the stack.
+  console.error(new StartupError(failure).describe());
   if (!(err instanceof StartupError) && err instanceof Error) console.error(err.stack);
   if (process.send) process.send({ type: 'failed', failure }, () => process.exit(1));
-  else {
-    console.error(new StartupError(failure).describe());
-    process.exit(1);
-  }
+  else process.exit(1);
 }
 
 let startupGuard: ((err: unknown) => void) | undefined;
@@ -43,20 +42,27 @@ let startupGuard: ((err: unknown) => void) | undefined;
 export async function startingComponent(component: ComponentName): Promise<void> {
   startupGuard = (err) => failStartup(component, err);
   process.on('uncaughtException', startupGuard);
+  // The launcher died before we were ready: take down our process group (what we started, a postmaster too).
+  process.once('disconnect', launcherGoneDuringStartup);
   if (process.env.SANDBOX_ENV_VIA_IPC !== '1' || !process.send) return;
   const env = await new Promise<NodeJS.ProcessEnv>((resolve) => {
     const onMessage = (msg: { type?: string; env?: NodeJS.ProcessEnv }) => {
       if (msg?.type !== 'env' || !msg.env) return;
       process.off('message', onMessage);
-      process.off('disconnect', onLauncherGone);
       resolve(msg.env);
     };
-    const onLauncherGone = () => process.exit(0);
     process.on('message', onMessage);
-    process.once('disconnect', onLauncherGone);
   });
   delete process.env.SANDBOX_ENV_VIA_IPC;
   Object.assign(process.env, env);
+}
+
+function launcherGoneDuringStartup(): void {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } finally {
+    process.exit(1);
+  }
 }
 
 /** Stops on SIGTERM/SIGINT, and when the launcher dies (the IPC channel closes). */
