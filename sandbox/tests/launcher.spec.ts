@@ -1,134 +1,13 @@
 // npm run sandbox as a user runs it: a foreground process that prints its
 // URLs (secrets masked), answers /health, and takes every component down on Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { FAULT_NAMES } from '../src/faults.ts';
+import { descendants, exists, launch, printed, stopLaunched, watchTree } from './support/cli.ts';
 import { health } from './support/flow.ts';
 import { expect, test } from './support/fixtures.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
-
-/** True while `pid` exists; false only on ESRCH (EPERM would mean it exists). */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
-/** Every process below `root`, from /proc (Linux). */
-function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    for (const [child, ppid] of parent) {
-      if (ppid !== pid) continue;
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-  } catch {
-    return '(exited)';
-  }
-}
-
-interface Launched {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function launch(env: NodeJS.ProcessEnv): Launched {
-  const clean = { ...process.env };
-  for (const key of [
-    'PG_URL',
-    'RPC_URL',
-    'TOKEN_ADDRESS',
-    'FUNDER_PRIVATE_KEY',
-    'CHAIN_ID',
-    'SANDBOX_FIXTURES',
-    'CONFIRMATIONS',
-    'REDIS_URL',
-    'SANDBOX_FAULTS',
-  ])
-    delete clean[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/launcher/cli.ts'], {
-    cwd: ROOT,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const launched: Launched = {
-    child,
-    stdout: [],
-    stderr: [],
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  for (const [stream, lines] of [
-    [child.stdout!, launched.stdout],
-    [child.stderr!, launched.stderr],
-  ] as const) {
-    let buffer = '';
-    stream.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (buffer + chunk).split('\n');
-      buffer = parts.pop()!;
-      lines.push(...parts);
-    });
-  }
-  return launched;
-}
-
-/** Resolves with the value of the first stdout line `KEY=value`; rejects if the process exits first or on timeout. */
-function printed(launched: Launched, key: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const find = () => launched.stdout.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
-    const timer = setTimeout(
-      () => done(new Error(`no ${key}= line within ${timeoutMs} ms; stderr:\n${launched.stderr.join('\n')}`)),
-      timeoutMs,
-    );
-    const check = () => {
-      const value = find();
-      if (value !== undefined) done(undefined, value);
-    };
-    // The line splitter of launch() runs first on each chunk; look after it.
-    const onData = () => setImmediate(check);
-    const onExit = (code: number | null) =>
-      done(new Error(`launcher exited (${code}) before printing ${key}; stderr:\n${launched.stderr.join('\n')}`));
-    const done = (err?: Error, value?: string) => {
-      clearTimeout(timer);
-      launched.child.stdout!.off('data', onData);
-      launched.child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    launched.child.stdout!.on('data', onData);
-    launched.child.once('exit', onExit);
-    check();
-  });
-}
 
 test('npm run sandbox prints its URLs with the password masked, serves /health and stops every process on SIGINT', async ({}, testInfo) => {
   test.setTimeout(READY_TIMEOUT_MS + 60_000);
@@ -176,11 +55,7 @@ test('npm run sandbox prints its URLs with the password masked, serves /health a
     expect(existsSync(stateFile), 'the state file is removed on shutdown').toBe(false);
     await expect(fetch(new URL('/health', url))).rejects.toThrow();
   } finally {
-    if (launched.child.exitCode === null && launched.child.signalCode === null) {
-      launched.child.kill('SIGINT');
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 20_000, 'timeout').unref());
-      if ((await Promise.race([launched.exited, timeout])) === 'timeout') launched.child.kill('SIGKILL');
-    }
+    await stopLaunched(launched);
     for (const pid of pids) if (exists(pid)) process.kill(pid, 'SIGKILL');
   }
 });
@@ -189,13 +64,7 @@ test('an unknown SANDBOX_FAULTS switch makes the CLI exit non-zero, listing the 
   const stateFile = testInfo.outputPath('state.json');
   const launched = launch({ SANDBOX_STATE_FILE: stateFile, SANDBOX_FAULTS: 'list-leak,no-such-switch' });
   // Watch the launcher's process tree until it exits: no component may be spawned.
-  const spawned = new Map<number, string>();
-  let running = true;
-  void launched.exited.then(() => (running = false));
-  while (running) {
-    for (const pid of descendants(launched.child.pid!)) spawned.set(pid, cmdline(pid));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const spawned = await watchTree(launched);
   const { code } = await launched.exited;
   expect(code).not.toBe(0);
   expect(code).not.toBeNull();
