@@ -34,13 +34,29 @@ export const NotificationResult = z.object({
   /** Role of the expected recipient: buyer, seller-1 (selected), seller-2, ... */
   recipient: z.string(),
   recipientUserId: z.string().optional(),
+  /**
+   * The recipient's device (Socket.IO connection) this row is about, from 0: a notification is expected once on
+   * every device of its recipient, so DEVICES_PER_USER=2 gives two rows per recipient. Absent in older results (one row
+   * for all devices).
+   */
+  device: z.number().int().nonnegative().optional(),
   observed: z.boolean(),
-  /** From the start of the triggering call to the first device's arrival. */
+  /** From the moment the trigger completed on the target to this device's first arrival. */
   latencyMs: z.number().nullable(),
-  /** Extra copies of the same notification beyond one per device. */
+  /** Extra copies on this device beyond the one expected. */
   duplicates: z.number().int().nonnegative().default(0),
 });
 export type NotificationResult = z.infer<typeof NotificationResult>;
+
+/** A notification that reached an inbox it was not meant for: attributed to its type, so the report can count it per step. */
+export const Misdelivery = z.object({
+  step: z.string(),
+  /** Role of the user who got it in this flow (buyer, seller-2, outsider ...). */
+  receivedBy: z.string(),
+  /** wrong-recipient: this flow's notification in the wrong inbox; cross-worker-leak: another flow's. */
+  kind: z.enum(['wrong-recipient', 'cross-worker-leak']),
+});
+export type Misdelivery = z.infer<typeof Misdelivery>;
 
 /** One timed API call (driver CallRecord without bodies). */
 export const CallSample = z.object({
@@ -117,6 +133,14 @@ export const WorkerResult = z.object({
   timingsMs: TimingsMs,
   notifications: z.array(NotificationResult),
   errors: z.array(FlowError),
+  /** Notifications that reached the wrong inbox, by type (their count is also in correctness). Absent: none recorded. */
+  misdelivered: z.array(Misdelivery).optional(),
+  /**
+   * Socket payloads that did not match the contract's notification shape: a contract violation of the target
+   * (the flow fails, class product), distinct from a missing notification. `sample` is one of them, redacted.
+   * Absent in results written before it existed.
+   */
+  malformedNotifications: z.object({ count: z.number().int().nonnegative(), sample: z.string().nullable() }).optional(),
   // Beyond the spec's fields: what the reporter and gates need.
   mode: PaymentMode,
   /** The payment's destination address: unique across the stage. */
