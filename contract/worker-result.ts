@@ -74,6 +74,11 @@ export const CallSample = z.object({
   reconciled: z.enum(['happened', 'did-not-happen', 'unknown']).optional(),
   /** How the reconciliation decided, e.g. `GET /requests/<id>: selectedOfferId = <offer>`. */
   reconciledBy: z.string().optional(),
+  /**
+   * The correctness probe that made this call (underpaymentProbe, nonBuyerConfirmProbe ...): not a business call,
+   * so it is kept out of the operation's latency figures. Absent for the flow's business calls.
+   */
+  probe: z.string().optional(),
 });
 export type CallSample = z.infer<typeof CallSample>;
 
