@@ -93,7 +93,13 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Status mode: offer_accepted -> payment -> paid without a chain payment',
     body: http.SetStatusBody,
     response: http.PurchaseRequest,
-    statuses: { 200: 'moved', ...common, 409: 'transition not allowed' },
+    statuses: {
+      200: 'moved',
+      ...common,
+      403: 'not the buyer',
+      404: 'request not visible',
+      409: 'transition not allowed; or `paid` while a payment intent of the request is pending (error `payment_pending`)',
+    },
   },
   {
     method: 'GET',
