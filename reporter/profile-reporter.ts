@@ -4,7 +4,7 @@
 // under `npx playwright merge-reports`, since attachments travel in blobs.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import {
   FLOW_STARTED_ATTACHMENT,
   FlowStarted,
@@ -15,7 +15,7 @@ import {
 } from '../contract/worker-result.ts';
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
-import { redact } from '../helpers/redact.ts';
+import { redact, redactText } from '../helpers/redact.ts';
 import { flowsForTest, stageName } from '../helpers/stages.ts';
 import type { z } from 'zod';
 import { chartSpecs, renderSvg } from './charts.ts';
@@ -34,7 +34,7 @@ import { formatMs } from './format.ts';
 import { renderMarkdown, type ChartRef } from './render-markdown.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from './stats.ts';
-import { summarize, summarizeStage } from './summarize.ts';
+import { NOTHING_MEASURED, summarize, summarizeStage } from './summarize.ts';
 import { evaluateGate } from '../helpers/gates.ts';
 import { unreportedFlows } from './account.ts';
 
@@ -127,6 +127,8 @@ export default class ProfileReporter implements Reporter {
   private readonly errors = new Map<string, CollectionError>();
   /** Per stage project in this run: its keys are the stages selected (after --project filters). */
   private readonly stageProgress = new Map<number, StageProgress>();
+  /** The first error outside a test (a global setup that threw): why no flow ran, when none did. */
+  private firstRunError: string | undefined;
 
   constructor(private readonly options: ProfileReporterOptions = {}) {}
 
@@ -202,6 +204,16 @@ export default class ProfileReporter implements Reporter {
     if (stage !== null) this.printProgress(stage, flows, testFailed);
   }
 
+  onError(error: TestError): void {
+    // A preflight failure prints as `PreflightError: preflight check "…" failed, no flow ran` + details: its first line says it.
+    const line = (error.message ?? error.value ?? '').split('\n').find((l) => l.trim().length > 0);
+    const why = line
+      ?.trim()
+      .replace(/^[A-Za-z]*Error: /, '')
+      .replace(/,? no flow ran$/, '');
+    this.firstRunError ??= why ? redactText(why) : undefined;
+  }
+
   private printProgress(stage: number, flows: readonly WorkerResult[], testFailed: boolean): void {
     const progress = this.stageProgress.get(stage);
     if (!progress || this.options.progress === false) return;
@@ -212,7 +224,11 @@ export default class ProfileReporter implements Reporter {
     console.log(`${stageName(stage).padEnd(3)} ${progress.done}/${progress.total} flows · p95 total ${p95} · ${progress.failed} failed`);
   }
 
-  async onEnd(result: FullResult): Promise<void> {
+  /**
+   * Writes the report, then makes the run's status follow the profile: a FAIL verdict (any stop condition of a selected stage,
+   * gate project or not) fails a run Playwright would pass. An interrupted or timed-out run keeps its own status (and exit code).
+   */
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     // Sorted by key: shards merged in any order give the same report.
     const byKey = <T>(map: Map<string, T>): T[] => [...map.keys()].sort().map((k) => map.get(k)!);
     const results = byKey(this.results);
@@ -223,9 +239,13 @@ export default class ProfileReporter implements Reporter {
       gates: { ...reporterGates(results, meta.mode ?? 'live', infrastructure), ...gatesByStage(byKey(this.gates)) },
       infrastructure,
       collectionErrors: byKey(this.errors),
-      ...(result.status === 'interrupted' || result.status === 'timedout'
-        ? { stopReason: `the Playwright run ended ${result.status}` }
-        : {}),
+      ...(results.length === 0 && this.errors.size === 0
+        ? {
+            stopReason: `no flow ran, nothing was measured: ${this.firstRunError ?? `the Playwright run ended ${result.status} before any flow reported`}`,
+          }
+        : result.status === 'interrupted' || result.status === 'timedout'
+          ? { stopReason: `the Playwright run ended ${result.status}` }
+          : {}),
     });
 
     const charts: (ChartRef & { svg: string })[] = [];
@@ -255,8 +275,18 @@ export default class ProfileReporter implements Reporter {
       mkdirSync(path.dirname(path.join(runDir, file)), { recursive: true });
       writeFileSync(path.join(runDir, file), content);
     }
+    const reportFile = path.join(runDir, 'report.md');
+    if (report.overall === 'not-measured') {
+      console.log(`escrow-ramp report: ${reportFile} (not measured: ${report.stopReason ?? NOTHING_MEASURED})`);
+      return undefined;
+    }
+    const safe = report.safeConcurrency === null ? 'none' : stageName(report.safeConcurrency);
+    console.log(`escrow-ramp report: ${reportFile} (${report.overall}, safe concurrency ${safe})`);
+    if (report.overall !== 'fail') return undefined;
+    const failsRun = result.status === 'passed';
     console.log(
-      `escrow-ramp report: ${path.join(runDir, 'report.md')} (${report.overall}, safe concurrency ${report.safeConcurrency === null ? 'none' : stageName(report.safeConcurrency)})`,
+      `escrow-ramp: the profile is FAIL${failsRun ? ', so the run fails' : ''}; stop condition(s):\n${report.failedConditions.map((c) => `  - ${c}`).join('\n')}`,
     );
+    return failsRun ? { status: 'failed' } : undefined;
   }
 }

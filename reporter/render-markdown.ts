@@ -6,6 +6,7 @@ import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
 import type { Report, StageSummary } from './schema.ts';
+import { NOTHING_MEASURED } from './summarize.ts';
 
 export interface ChartRef {
   file: string;
@@ -48,6 +49,10 @@ function summary(report: Report): string[] {
   const completed = report.stages.map((s) => s.stage);
   const notRun = report.stagesNotRun.length > 0 ? ` (not run: ${stageList(report.stagesNotRun)})` : '';
   const safe = report.safeConcurrency === null ? 'no stage passed' : `safe concurrency ${stageName(report.safeConcurrency)}`;
+  const overall =
+    report.overall === 'not-measured'
+      ? `NOT MEASURED, ${report.stopReason ?? NOTHING_MEASURED}`
+      : `${report.overall.toUpperCase()}, ${safe}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`;
   return [
     '## Summary',
     '',
@@ -56,7 +61,8 @@ function summary(report: Report): string[] {
     `- Commit SHAs: ${commitShasLine(report)}`,
     `- Payment mode: ${report.mode ? `${MODE_LABEL[report.mode]} (\`${report.mode}\`)` : 'unknown'}`,
     `- Ramp stages completed: ${completed.length > 0 ? stageList(completed) : 'none'} of ${stageList(report.levels) || 'none selected'}${notRun}`,
-    `- Overall result: ${report.overall.toUpperCase()}, ${safe}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`,
+    `- Overall result: ${overall}`,
+    ...(report.failedConditions.length > 0 ? [`- Stop conditions that failed the run: ${report.failedConditions.join('; ')}`] : []),
     `- Run id: \`${report.runId}\`, generated ${report.generatedAt}`,
     ...(report.flowsPerWorker > 1
       ? [`- Flows per worker process: ${report.flowsPerWorker} (FLOWS_PER_WORKER); each flow fully isolated, with its own result`]
@@ -250,14 +256,22 @@ function decisions(report: Report): string[] {
   const highest = report.levels[report.levels.length - 1];
   const limitNote = safe !== null && safe === highest ? '; the ramp did not reach its limit, so higher stages may pass' : '';
   const target =
-    safe === null
-      ? 'none until C1 passes'
-      : `at most ${plural(safe, 'simultaneous flow')}, the highest stage that passed on this dev stack; confirm on production-like infrastructure first${limitNote}`;
+    report.overall === 'not-measured'
+      ? 'not measured (no flow ran)'
+      : safe === null
+        ? 'none until C1 passes'
+        : `at most ${plural(safe, 'simultaneous flow')}, the highest stage that passed on this dev stack; confirm on production-like infrastructure first${limitNote}`;
   const fixes = report.findings.filter((f) => f.severity === 'P0' || f.severity === 'P1').map((f) => `${f.severity} ${f.title}`);
   return [
     '## Decisions',
     '',
-    `- Current safe dev concurrency: ${safe === null ? 'none (no stage passed with every earlier stage passing)' : `${stageName(safe)} (${plural(safe, 'simultaneous worker')})`}`,
+    `- Current safe dev concurrency: ${
+      report.overall === 'not-measured'
+        ? 'not measured (no flow ran)'
+        : safe === null
+          ? 'none (no stage passed with every earlier stage passing)'
+          : `${stageName(safe)} (${plural(safe, 'simultaneous worker')})`
+    }`,
     `- Recommended production target: ${target}`,
     `- Required fixes before next ramp: ${fixes.length > 0 ? fixes.join('; ') : 'none (no P0/P1 findings)'}`,
   ];

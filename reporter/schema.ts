@@ -157,9 +157,12 @@ export const Report = z.object({
   /** Flows one worker process ran at once (FLOWS_PER_WORKER); a stage ran on ceil(level / flowsPerWorker) processes. */
   flowsPerWorker: z.number().int().positive().default(1),
   stagesNotRun: z.array(z.number().int().positive()),
-  overall: z.enum(['pass', 'fail']),
+  /** not-measured: no flow ran (the preflight failed, or nothing was selected), so there is no profile to pass or fail. */
+  overall: z.enum(['pass', 'fail', 'not-measured']),
   safeConcurrency: z.number().int().positive().nullable(),
   stopReason: z.string().nullable(),
+  /** Every stop condition that failed the run, as `<stage>: <condition>`; empty unless overall is fail. The run's exit code follows it. */
+  failedConditions: z.array(z.string()).default([]),
   stages: z.array(StageSummary),
   findings: z.array(Finding),
   infrastructure: z.object({ rows: z.array(InfraRow), unavailableReason: z.string().nullable() }),

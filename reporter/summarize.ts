@@ -33,6 +33,9 @@ export interface RunMeta {
   stopReason?: string;
 }
 
+/** The stop reason of a run in which no flow ran and none was expected to report: nothing was measured. */
+export const NOTHING_MEASURED = 'no flow ran, nothing was measured';
+
 const DEFAULT_INFRA_UNAVAILABLE = 'no infrastructure sampler reported rows for these stages';
 
 interface NotificationAcc {
@@ -216,15 +219,20 @@ export function summarizeStage(
   };
 }
 
-function stageFailureReason(s: StageSummary): string {
+/** Why a stage did not pass, one part per stop condition (each gate reason its own part). */
+function stageFailureParts(s: StageSummary): string[] {
   const parts: string[] = [];
   if (s.flows === 0) parts.push('no readable worker results');
   if (s.fail > 0) parts.push(`${s.fail} of ${s.flows} flows failed (${s.failures.map((f) => `${f.class} ${f.count}`).join(', ')})`);
   const broken = STOP_CONDITIONS.zeroTolerance.filter((key) => s.correctness[key] > 0);
   if (broken.length > 0) parts.push(`P0 correctness: ${broken.map((key) => `${key} ${s.correctness[key]}`).join(', ')}`);
-  if (s.gate && !s.gate.passed) parts.push(`gate: ${s.gate.reasons.join('; ')}`);
+  if (s.gate && !s.gate.passed) parts.push(...s.gate.reasons.map((reason) => `gate: ${reason}`));
   if (s.collectionErrors > 0) parts.push(`${s.collectionErrors} worker results missing or unreadable`);
-  return `${stageName(s.stage)} failed: ${parts.join('; ')}`;
+  return parts;
+}
+
+function stageFailureReason(s: StageSummary): string {
+  return `${stageName(s.stage)} failed: ${stageFailureParts(s).join('; ')}`;
 }
 
 function rampStopReason(firstBreak: number, stageByLevel: ReadonlyMap<number, StageSummary>, stagesNotRun: readonly number[]): string {
@@ -271,6 +279,22 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
   }
   const unattributed = collectionErrors.filter((e) => e.stage === null).length;
   const unattributedReason = unattributed > 0 ? `${unattributed} test results could not be attributed to a stage` : null;
+  // Nothing reported at all (the preflight failed, or no stage ran): the profile measured nothing, which is neither PASS nor FAIL.
+  const measured = results.length > 0 || collectionErrors.length > 0;
+  const overall: Report['overall'] = !measured
+    ? 'not-measured'
+    : levels.length > 0 && firstBreak === undefined && unattributed === 0
+      ? 'pass'
+      : 'fail';
+  // Every stop condition that fails the run, named by stage: what the run's exit code stands for.
+  const failedConditions =
+    overall !== 'fail'
+      ? []
+      : [
+          ...stages.filter((s) => !s.passed).flatMap((s) => stageFailureParts(s).map((part) => `${stageName(s.stage)}: ${part}`)),
+          ...stagesNotRun.map((level) => `${stageName(level)}: selected but not run (no worker results)`),
+          ...(unattributedReason ? [unattributedReason] : []),
+        ];
 
   return {
     runId: meta.runId,
@@ -283,10 +307,14 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     levels,
     flowsPerWorker: meta.flowsPerWorker ?? 1,
     stagesNotRun,
-    overall: levels.length > 0 && firstBreak === undefined && unattributed === 0 ? 'pass' : 'fail',
+    overall,
     safeConcurrency,
     stopReason:
-      meta.stopReason ?? (firstBreak === undefined ? null : rampStopReason(firstBreak, stageByLevel, stagesNotRun)) ?? unattributedReason,
+      meta.stopReason ??
+      (!measured ? NOTHING_MEASURED : null) ??
+      (firstBreak === undefined ? null : rampStopReason(firstBreak, stageByLevel, stagesNotRun)) ??
+      unattributedReason,
+    failedConditions,
     stages,
     findings: keyFindings(stages, collectionErrors),
     infrastructure: {

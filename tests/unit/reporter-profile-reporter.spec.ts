@@ -59,7 +59,11 @@ function flow(stage: number, n: number, extra: Partial<WorkerResult> = {}): Work
 const flowEnd = (result: WorkerResult, status: TestResult['status'] = 'passed') =>
   testEnd(`C${result.stage}`, `escrow flow`, [workerAttachment(result)], status, Number(result.workerId.slice(-2)) - 1);
 
-async function runReporter(rootDir: string, ends: TestEnd[], options: { metadata?: Record<string, unknown>; outputDir?: string } = {}) {
+async function runReporter(
+  rootDir: string,
+  ends: TestEnd[],
+  options: { metadata?: Record<string, unknown>; outputDir?: string; status?: FullResult['status'] } = {},
+) {
   const reporter = new ProfileReporter({ outputDir: options.outputDir ?? rootDir, progress: false });
   const projects = [...new Set(ends.map((e) => e.test.parent.project()!.name))];
   const suite = {
@@ -67,7 +71,19 @@ async function runReporter(rootDir: string, ends: TestEnd[], options: { metadata
   };
   reporter.onBegin({ rootDir, metadata: options.metadata ?? METADATA } as unknown as FullConfig, suite as unknown as Suite);
   for (const { test, result } of ends) reporter.onTestEnd(test, result);
-  await reporter.onEnd({ status: 'passed' } as FullResult);
+  return reporter.onEnd({ status: options.status ?? 'passed' } as FullResult);
+}
+
+/** console.log lines written while `work` runs. */
+async function logged<T>(work: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  try {
+    return { value: await work(), lines };
+  } finally {
+    console.log = log;
+  }
 }
 const readReport = (runDir: string) => Report.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
 /** Every file under dir, relative, sorted. */
@@ -267,4 +283,74 @@ test('secrets in worker results and metadata reach no output file', async ({}, t
   }
   expect(readFileSync(path.join(runDir, 'report.md'), 'utf8')).toContain('postgres://u:***@host:5432/escrow');
   expect(readReport(runDir).stages[0]!.gate).toEqual({ passed: false, reasons: ['login with *** answered 500'] });
+});
+
+/** A flow whose create-payment-intent call took `ms`: two such stages in a row are a stop condition (no flow fails). */
+const slowIntent = (stage: number, n: number, ms: number) =>
+  flow(stage, n, {
+    calls: [{ op: 'createPaymentIntent', status: 201, outcome: 'ok', startedAt: T0 + n, durationMs: ms, timedOut: false }],
+  });
+
+test("a profile FAIL fails a run Playwright passed: gate conditions judged from the stages' own results, printed at the end", async ({}, testInfo) => {
+  const dir = testInfo.outputPath('out');
+  // C1 and C2 ran without gate projects; every flow passed, but p95 create payment intent is above 10 s in both.
+  const ends = [flowEnd(slowIntent(1, 1, 10_500)), flowEnd(slowIntent(2, 1, 10_600)), flowEnd(slowIntent(2, 2, 10_700))];
+  const { value, lines } = await logged(() => runReporter(dir, ends));
+  expect(value).toEqual({ status: 'failed' });
+  const report = readReport(path.join(dir, 'run-e2e'));
+  expect(report).toMatchObject({ overall: 'fail', safeConcurrency: 1 });
+  expect(report.failedConditions).toEqual([
+    'C2: gate: p95 create payment intent above 10000 ms for 2 consecutive stages (C1 10500 ms, C2 10700 ms)',
+  ]);
+  expect(lines.at(-2)).toMatch(/^escrow-ramp report: .*report\.md \(fail, safe concurrency C1\)$/);
+  expect(lines.at(-1)).toBe(
+    'escrow-ramp: the profile is FAIL, so the run fails; stop condition(s):\n' +
+      '  - C2: gate: p95 create payment intent above 10000 ms for 2 consecutive stages (C1 10500 ms, C2 10700 ms)',
+  );
+});
+
+test('a passing profile leaves the status alone; an interrupted or already failed run keeps its own', async ({}, testInfo) => {
+  const pass = await logged(() => runReporter(testInfo.outputPath('pass'), [flowEnd(flow(1, 1)), flowEnd(flow(2, 1))]));
+  expect(pass.value).toBeUndefined();
+  expect(pass.lines).toHaveLength(1);
+  const failing = [flowEnd(flow(1, 1)), flowEnd({ ...flow(2, 1), status: 'fail', classification: 'product' }, 'failed')];
+  for (const status of ['interrupted', 'timedout', 'failed'] as const) {
+    const { value, lines } = await logged(() => runReporter(testInfo.outputPath(status), failing, { status }));
+    expect(value, status).toBeUndefined();
+    expect(lines.at(-1), status).toBe(
+      'escrow-ramp: the profile is FAIL; stop condition(s):\n' +
+        '  - C2: 1 of 1 flows failed (product 1)\n' +
+        '  - C2: gate: completed-flow success 0.0% below 100.0% for C2 (0 of 1 passed)',
+    );
+  }
+});
+
+test('a run in which no flow ran (the preflight failed) is not measured, not a FAIL with safe concurrency none', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('out');
+  const reporter = new ProfileReporter({ outputDir: dir, progress: false });
+  const { value, lines } = await logged(async () => {
+    // Playwright calls onBegin with an empty suite when global setup threw, and reports the error through onError.
+    reporter.onBegin({ rootDir: dir, metadata: METADATA } as unknown as FullConfig, { suites: [] } as unknown as Suite);
+    reporter.onError({
+      message:
+        'PreflightError: preflight check "target health" failed, no flow ran\n  cannot reach BASE_URL=http://u:s3cretpw@127.0.0.1:9: connect ECONNREFUSED',
+    });
+    return reporter.onEnd({ status: 'failed' } as FullResult);
+  });
+  expect(value).toBeUndefined();
+  const report = readReport(path.join(dir, 'run-e2e'));
+  expect(report).toMatchObject({
+    overall: 'not-measured',
+    safeConcurrency: null,
+    stages: [],
+    failedConditions: [],
+    stopReason: 'no flow ran, nothing was measured: preflight check "target health" failed',
+  });
+  expect(lines).toEqual([
+    `escrow-ramp report: ${path.join(dir, 'run-e2e', 'report.md')} (not measured: no flow ran, nothing was measured: preflight check "target health" failed)`,
+  ]);
+  const md = readFileSync(path.join(dir, 'run-e2e', 'report.md'), 'utf8');
+  expect(md).toContain('- Overall result: NOT MEASURED, no flow ran, nothing was measured: preflight check "target health" failed');
+  expect(md).toContain('- Current safe dev concurrency: not measured (no flow ran)');
+  expect(md).not.toContain('safe concurrency none');
 });

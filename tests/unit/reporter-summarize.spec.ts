@@ -248,7 +248,8 @@ test('report carries metadata, first flow start, and infrastructure rows or why 
   expect(withRows).toMatchObject({ runId: 'run-1', mode: 'status', startedAt: T0, infrastructure: { rows, unavailableReason: null } });
   const without = summarize([], meta([1], { infraUnavailableReason: 'the sampler is not wired in yet' }));
   expect(without).toMatchObject({
-    overall: 'fail',
+    overall: 'not-measured',
+    stopReason: 'no flow ran, nothing was measured',
     safeConcurrency: null,
     stages: [],
     startedAt: null,
@@ -299,4 +300,21 @@ test('writes without an answer are counted by what the system of record said abo
       'C2-W02 createPaymentIntent: did-not-happen (GET /requests/r2: status offer_accepted)',
     ],
   });
+});
+
+test('failedConditions names every stop condition that fails the run, one per line, by stage; empty when it passes', () => {
+  const report = summarize(
+    [flow(1, 1), flow(2, 1), failed(2, 2)],
+    meta([1, 2, 4], {
+      gates: { 2: { passed: false, reasons: ['HTTP 5xx rate 2.0% above 1.0% in C2', 'component restarts during C2: backend 1'] } },
+    }),
+  );
+  expect(report.overall).toBe('fail');
+  expect(report.failedConditions).toEqual([
+    'C2: 1 of 2 flows failed (product 1)',
+    'C2: gate: HTTP 5xx rate 2.0% above 1.0% in C2',
+    'C2: gate: component restarts during C2: backend 1',
+    'C4: selected but not run (no worker results)',
+  ]);
+  expect(summarize([flow(1, 1)], meta([1])).failedConditions).toEqual([]);
 });
