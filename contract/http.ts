@@ -133,6 +133,11 @@ export const ChainInfo = z.object({
   requiredConfirmations: z.number().int().positive(),
   rpcUrl: z.string().nullable(),
   fixturesEnabled: z.boolean(),
+  /**
+   * Whether POST /requests/:id/status (status mode) is offered. Optional: a backend that predates the
+   * field, or another implementation of the contract, does not say; absent means "not advertised", not "off".
+   */
+  statusRouteEnabled: z.boolean().optional(),
 });
 export type ChainInfo = z.infer<typeof ChainInfo>;
 

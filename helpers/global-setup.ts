@@ -4,8 +4,8 @@
 import type { FullConfig } from '@playwright/test';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
-import { ConfigError, parseEnv, maskValue, type SuiteConfig } from './config.ts';
-import { PreflightError, answeredWithError, preflightCheck, type PreflightContext } from './preflight.ts';
+import { ConfigError, parseEnv, type SuiteConfig } from './config.ts';
+import { PreflightError, answeredWithError, preflightCheck, refuseModeWithoutRoute, type PreflightContext } from './preflight.ts';
 import { infraTimeline } from './paths.ts';
 import { redactText } from './redact.ts';
 import { readSandboxState } from './sandbox-state.ts';
@@ -71,16 +71,8 @@ async function preflight(started: Stop[]): Promise<void> {
     if (!health.ok) throw answeredWithError('target health', ctx, 'GET /health', health.status, health.error?.message);
     const chain = await preflightCheck('chain', ctx, () => driver.chain());
     if (!chain.ok) throw answeredWithError('chain', ctx, 'GET /chain', chain.status, chain.error?.message);
-    if (cfg.mode === 'fixture' && !chain.data!.fixturesEnabled) {
-      throw new PreflightError(
-        'chain',
-        `PAYMENT_MODE=fixture but ${from}=${maskValue(from, target)} has no fixture deposits (GET /chain fixturesEnabled=false)`,
-        {
-          cause: 'the backend was started without fixture deposits',
-          action: 'enable fixture deposits on that test deployment, or run another PAYMENT_MODE (status, dry, live)',
-        },
-      );
-    }
+    // Fixture mode without fixture deposits, status mode without the status route: refused before any flow.
+    refuseModeWithoutRoute(cfg.mode, chain.data!, ctx);
     if (cfg.mode === 'live' && cfg.sandbox) {
       const rpcUrl = chain.data!.rpcUrl!;
       const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };

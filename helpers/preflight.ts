@@ -1,6 +1,8 @@
 // A run that cannot start says so in one message: which preflight check failed, the value it
 // saw (secrets masked), the likely cause and what to do - never a stack trace or a code frame,
 // which only tell the user where in this suite the check lives.
+import type { ChainInfo } from '../contract/http.ts';
+import type { PaymentMode } from '../contract/worker-result.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../driver/errors.ts';
 import { ConfigError, maskValue, parseEnv, type SuiteConfig } from './config.ts';
 import { maskHexKey, redactText } from './redact.ts';
@@ -218,6 +220,38 @@ export function answeredWithError(
               action: `check ${checkUrl}`,
             };
   return new PreflightError(check, `${named} answered ${request} with HTTP ${status}${shown}`, advice);
+}
+
+/**
+ * Refuses a PAYMENT_MODE whose route the target does not offer, as its `GET /chain` says: fixture mode
+ * without fixture deposits, status mode without the status route. Both before any flow runs.
+ */
+export function refuseModeWithoutRoute(
+  mode: PaymentMode,
+  chain: Pick<ChainInfo, 'fixturesEnabled' | 'statusRouteEnabled'>,
+  ctx: PreflightContext,
+): void {
+  const { named } = describeTarget(ctx);
+  if (mode === 'fixture' && !chain.fixturesEnabled) {
+    throw new PreflightError('chain', `PAYMENT_MODE=fixture but ${named} has no fixture deposits (GET /chain fixturesEnabled=false)`, {
+      cause: 'the backend was started without fixture deposits',
+      action: 'enable fixture deposits on that test deployment, or run another PAYMENT_MODE (status, dry, live)',
+    });
+  }
+  // Only an explicit false refuses. `statusRouteEnabled` is optional in the contract: a backend that predates it, or
+  // another implementation of the contract, does not advertise it and may well offer the route, so its silence is
+  // not a refusal; if the route is missing there, the flows' setStatus calls fail and say so.
+  if (mode === 'status' && chain.statusRouteEnabled === false) {
+    throw new PreflightError(
+      'chain',
+      `PAYMENT_MODE=status but ${named} does not offer the status route POST /requests/:id/status (GET /chain statusRouteEnabled=false)`,
+      {
+        cause: 'the backend was started without the status route (the sandbox: SANDBOX_STATUS_ROUTE=0)',
+        action:
+          'enable the status route on that test deployment (for the sandbox, unset SANDBOX_STATUS_ROUTE), or run another PAYMENT_MODE (fixture, dry, live)',
+      },
+    );
+  }
 }
 
 /** Runs one preflight check; an expected failure leaves it as a PreflightError (see toPreflightError). */

@@ -1,7 +1,13 @@
 // The status route (status mode's shortcut past the payment): it never marks paid a request whose
-// payment intent is pending.
+// payment intent is pending, it can be switched off like fixture deposits, and the suite refuses
+// status mode against a target that says it does not offer it.
+import { test as base } from '@playwright/test';
+import { ChainInfo } from '../../contract/http.ts';
+import { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import { PreflightError, refuseModeWithoutRoute } from '../../helpers/preflight.ts';
 import { expect, test } from './support/fixtures.ts';
 import { data, toPaymentIntent } from './support/flow.ts';
+import { startSuite, stopSuite } from './support/suite.ts';
 
 test('the status route refuses paid while a payment intent is pending (409 payment_pending) and changes nothing', async ({
   api,
@@ -45,4 +51,90 @@ test('a request without a payment intent still goes payment -> paid through the 
   data(await api.acceptOffer(buyer.token, request.id, data(await api.createOffer(seller.token, request.id, '90')).id));
   expect(data(await api.setStatus(buyer.token, request.id, 'payment')).status).toBe('payment');
   expect(data(await api.setStatus(buyer.token, request.id, 'paid')).status).toBe('paid');
+});
+
+test('with the status route off it is a 404 like any unknown route, and GET /chain says statusRouteEnabled=false', async ({
+  api,
+  withFaults,
+  newUser,
+}) => {
+  test.setTimeout(90_000);
+  expect(data(await api.chain()).statusRouteEnabled).toBe(true);
+  const sandbox = await withFaults('', { statusRoute: false });
+  const driver = new HttpEscrowDriver(sandbox.url);
+  try {
+    expect(data(await driver.chain())).toMatchObject({ statusRouteEnabled: false, fixturesEnabled: true });
+    const buyer = await newUser('buyer', driver);
+    const seller = await newUser('seller', driver);
+    const request = data(await driver.createRequest(buyer.token, { title: 't', budget: '100', invitedSellerIds: [seller.id] }));
+    data(await driver.acceptOffer(buyer.token, request.id, data(await driver.createOffer(seller.token, request.id, '90')).id));
+    for (const status of ['payment', 'paid'] as const) {
+      const res = await driver.setStatus(buyer.token, request.id, status);
+      expect(res.status, status).toBe(404);
+      expect(res.error).toEqual({
+        error: 'not_found',
+        message: `POST /requests/${request.id}/status is not a route of this API`,
+      });
+    }
+    expect(data(await driver.getRequest(buyer.token, request.id)).status).toBe('offer_accepted');
+  } finally {
+    await driver.close();
+  }
+});
+
+test('the suite refuses status mode against a sandbox started with SANDBOX_STATUS_ROUTE=0, before any flow', async () => {
+  test.setTimeout(150_000);
+  const run = startSuite(test.info(), { PAYMENT_MODE: 'status', CONCURRENCY_LEVELS: '1', SANDBOX_STATUS_ROUTE: '0' }, [
+    '--project=C1',
+    '--reporter=line',
+  ]);
+  try {
+    const { code } = await run.exited;
+    const output = run.output();
+    expect(code, output).not.toBe(0);
+    expect(output).toContain('preflight check "chain" failed, no flow ran');
+    expect(output).toMatch(
+      /PAYMENT_MODE=status but SANDBOX_URL=http:\/\/127\.0\.0\.1:\d+ does not offer the status route POST \/requests\/:id\/status \(GET \/chain statusRouteEnabled=false\)/,
+    );
+    expect(output).toContain('unset SANDBOX_STATUS_ROUTE');
+    expect(output).not.toMatch(/\d+ passed/);
+  } finally {
+    stopSuite(run);
+  }
+});
+
+base.describe('refuseModeWithoutRoute (the preflight decision on GET /chain)', () => {
+  const ctx = { target: { url: 'http://127.0.0.1:4000', from: 'BASE_URL' as const } };
+
+  base('refuses status mode only when the target says statusRouteEnabled=false', () => {
+    expect(() => refuseModeWithoutRoute('status', { fixturesEnabled: true, statusRouteEnabled: false }, ctx)).toThrow(PreflightError);
+    expect(() => refuseModeWithoutRoute('status', { fixturesEnabled: true, statusRouteEnabled: false }, ctx)).toThrow(
+      /PAYMENT_MODE=status but BASE_URL=http:\/\/127\.0\.0\.1:4000 does not offer the status route[^]*what to do: enable the status route/,
+    );
+    expect(() => refuseModeWithoutRoute('status', { fixturesEnabled: false, statusRouteEnabled: true }, ctx)).not.toThrow();
+    // Other modes do not use the route.
+    for (const mode of ['live', 'fixture', 'dry'] as const) {
+      expect(() => refuseModeWithoutRoute(mode, { fixturesEnabled: true, statusRouteEnabled: false }, ctx), mode).not.toThrow();
+    }
+  });
+
+  base('does not refuse status mode against a target that does not advertise the field (an older or foreign backend)', () => {
+    const chain = ChainInfo.parse({
+      chainId: 97,
+      tokenAddress: `0x${'1'.repeat(40)}`,
+      tokenSymbol: 'USDT',
+      tokenDecimals: 18,
+      requiredConfirmations: 3,
+      rpcUrl: null,
+      fixturesEnabled: false,
+    });
+    expect(chain.statusRouteEnabled).toBeUndefined();
+    expect(() => refuseModeWithoutRoute('status', chain, ctx)).not.toThrow();
+  });
+
+  base('still refuses fixture mode without fixture deposits, with the same message as before', () => {
+    expect(() => refuseModeWithoutRoute('fixture', { fixturesEnabled: false }, ctx)).toThrow(
+      'PAYMENT_MODE=fixture but BASE_URL=http://127.0.0.1:4000 has no fixture deposits (GET /chain fixturesEnabled=false)',
+    );
+  });
 });

@@ -54,6 +54,7 @@ try {
     funderPrivateKey: process.env.FUNDER_PRIVATE_KEY || undefined,
     chainId: intVar('CHAIN_ID', 1, 2 ** 31 - 1),
     fixtures: process.env.SANDBOX_FIXTURES !== '0',
+    statusRoute: process.env.SANDBOX_STATUS_ROUTE !== '0',
     confirmations: intVar('CONFIRMATIONS', 1, 1000),
     redisUrl: process.env.SANDBOX_REDIS_URL || undefined,
     port: intVar('SANDBOX_PORT', 1, 65535),

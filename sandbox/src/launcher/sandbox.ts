@@ -24,6 +24,8 @@ export interface SandboxOptions {
   funderPrivateKey?: string;
   chainId?: number;
   fixtures?: boolean;
+  /** POST /requests/:id/status (status mode); default true. false: the route is not registered (SANDBOX_STATUS_ROUTE=0). */
+  statusRoute?: boolean;
   confirmations?: number;
   blockMs?: number;
   redisUrl?: string;
@@ -133,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SANDBOX_FAULTS: options.faults ?? '',
       CONFIRMATIONS: String(options.confirmations ?? 2),
       SANDBOX_FIXTURES: options.fixtures === false ? '0' : '1',
+      SANDBOX_STATUS_ROUTE: options.statusRoute === false ? '0' : '1',
       SANDBOX_GIT_SHA: gitSha(),
       JWT_SECRET: randomBytes(32).toString('hex'),
       HD_XPUB: HDNodeWallet.createRandom().neuter().extendedKey,

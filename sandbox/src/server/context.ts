@@ -27,6 +27,8 @@ export interface Deps {
   hdXpub: string;
   scannerUrl?: string;
   fixturesEnabled: boolean;
+  /** POST /requests/:id/status (status mode) is registered; SANDBOX_STATUS_ROUTE=0 removes it. */
+  statusRouteEnabled: boolean;
   paymentTtlMs: number;
   scannerTimeoutMs: number;
   gitSha: string;

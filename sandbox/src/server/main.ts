@@ -51,6 +51,8 @@ const app = await buildApp(
     hdXpub: process.env.HD_XPUB || HDNodeWallet.createRandom().neuter().extendedKey,
     scannerUrl: process.env.SCANNER_URL,
     fixturesEnabled: process.env.SANDBOX_FIXTURES === '1',
+    // On unless switched off: the launcher sets 1 or 0; a backend started by hand keeps it.
+    statusRouteEnabled: process.env.SANDBOX_STATUS_ROUTE !== '0',
     paymentTtlMs: intEnv('PAYMENT_TTL_MS', 30 * 60_000, 1_000, 7 * 24 * 3_600_000),
     scannerTimeoutMs: intEnv('SCANNER_TIMEOUT_MS', 30_000, 100, 600_000),
     gitSha: process.env.SANDBOX_GIT_SHA || 'unknown',

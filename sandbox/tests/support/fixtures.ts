@@ -27,7 +27,7 @@ interface WorkerFixtures {
   stack: Sandbox;
   chain: Chain;
   /** Starts a backend+scanner with these fault switches on a fresh database of the worker's stack. */
-  withFaults: (faults: string, options?: { fixtures?: boolean; scannerTimeoutMs?: number }) => Promise<Sandbox>;
+  withFaults: (faults: string, options?: { fixtures?: boolean; statusRoute?: boolean; scannerTimeoutMs?: number }) => Promise<Sandbox>;
 }
 
 interface TestFixtures {
@@ -83,6 +83,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           funderPrivateKey: stack.funderPrivateKey,
           chainId: stack.chainId,
           fixtures: options.fixtures,
+          statusRoute: options.statusRoute,
           scannerTimeoutMs: options.scannerTimeoutMs,
           log: () => undefined,
         });

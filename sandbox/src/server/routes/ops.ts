@@ -73,5 +73,6 @@ export const opsRoutes = (deps: Deps) => async (app: FastifyInstance) => {
     requiredConfirmations: deps.chain.requiredConfirmations,
     rpcUrl: deps.chain.rpcUrl,
     fixturesEnabled: deps.fixturesEnabled && process.env.NODE_ENV !== 'production',
+    statusRouteEnabled: deps.statusRouteEnabled,
   }));
 };

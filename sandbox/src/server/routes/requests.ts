@@ -162,50 +162,54 @@ export const requestRoutes = (deps: Deps) => async (app: FastifyInstance) => {
     return toRequestDto(request);
   });
 
-  app.post('/requests/:id/status', async (req) => {
-    const user = await authenticate(req);
-    const { id } = parse(IdParams, req.params, 'params');
-    const { status } = parse(SetStatusBody, req.body, 'body');
-    const request = await inTx(deps.db, async (tx) => {
-      // The request row is locked (FOR UPDATE), as payment-intent creation locks it: no intent appears meanwhile.
-      const current = await visibleRequest(user, id, tx);
-      requireBuyer(user, current, 'change its status');
-      assertTransition(current, status);
-      // A request with a pending payment intent becomes paid when that payment is confirmed (scanner or fixture
-      // deposit), with its escrow credit; a status jump would mark it paid with no money and no ledger entry.
-      if (status === 'paid') {
-        const pending = (
-          await tx.query<{ id: string; amount: string }>(
-            `SELECT id, amount FROM payments WHERE request_id = $1 AND status = 'pending' ORDER BY created_at LIMIT 1`,
-            [id],
-          )
-        ).rows[0];
-        if (pending) {
-          throw new HttpError(
-            409,
-            'payment_pending',
-            `request ${id} has a pending payment intent ${pending.id} (amount ${pending.amount}); it becomes paid when that payment is confirmed, not through the status route`,
+  // Status mode's shortcut past the payment. Off (SANDBOX_STATUS_ROUTE=0): not registered, a 404 like any unknown route.
+  if (deps.statusRouteEnabled) {
+    app.post('/requests/:id/status', async (req) => {
+      const user = await authenticate(req);
+      const { id } = parse(IdParams, req.params, 'params');
+      const { status } = parse(SetStatusBody, req.body, 'body');
+      const request = await inTx(deps.db, async (tx) => {
+        // The request row is locked (FOR UPDATE), as payment-intent creation locks it: no intent appears meanwhile.
+        const current = await visibleRequest(user, id, tx);
+        requireBuyer(user, current, 'change its status');
+        assertTransition(current, status);
+        // A request with a pending payment intent becomes paid when that payment is confirmed (scanner or fixture
+        // deposit), with its escrow credit; a status jump would mark it paid with no money and no ledger entry.
+        if (status === 'paid') {
+          const pending = (
+            await tx.query<{ id: string; amount: string }>(
+              `SELECT id, amount FROM payments WHERE request_id = $1 AND status = 'pending' ORDER BY created_at LIMIT 1`,
+              [id],
+            )
+          ).rows[0];
+          if (pending) {
+            throw new HttpError(
+              409,
+              'payment_pending',
+              `request ${id} has a pending payment intent ${pending.id} (amount ${pending.amount}); it becomes paid when that payment is confirmed, not through the status route`,
+            );
+          }
+        }
+        await setStatus(tx, id, current.status, status);
+        if (status === 'paid') {
+          const sellerId = (
+            await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id])
+          ).rows[0]!.seller_id;
+          await notify(
+            tx,
+            [current.buyer_id, sellerId].map((recipientId) => ({
+              recipientId,
+              type: 'payment_confirmed' as const,
+              requestId: id,
+              offerId: current.selected_offer_id,
+            })),
           );
         }
-      }
-      await setStatus(tx, id, current.status, status);
-      if (status === 'paid') {
-        const sellerId = (await tx.query<{ seller_id: string }>('SELECT seller_id FROM offers WHERE id = $1', [current.selected_offer_id]))
-          .rows[0]!.seller_id;
-        await notify(
-          tx,
-          [current.buyer_id, sellerId].map((recipientId) => ({
-            recipientId,
-            type: 'payment_confirmed' as const,
-            requestId: id,
-            offerId: current.selected_offer_id,
-          })),
-        );
-      }
-      return (await loadRequest(tx, id))!;
+        return (await loadRequest(tx, id))!;
+      });
+      return toRequestDto(request);
     });
-    return toRequestDto(request);
-  });
+  }
 
   app.post('/requests/:id/delivery', async (req) => {
     const user = await authenticate(req);
