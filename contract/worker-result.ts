@@ -136,6 +136,11 @@ export const WorkerResult = z.object({
   paymentId: z.string().nullable(),
   txHash: z.string().nullable(),
   timingsMs: TimingsMs,
+  /**
+   * Wall time of each correctness probe step (ms): the underpayment, the racing accepts' read-back, non-buyer
+   * confirmations, evidence checks, list and ledger reads. Kept apart from timingsMs, whose `total` leaves them out.
+   */
+  probeTimingsMs: z.record(z.string(), z.number()).optional(),
   notifications: z.array(NotificationResult),
   errors: z.array(FlowError),
   /** Notifications that reached the wrong inbox, by type (their count is also in correctness). Absent: none recorded. */

@@ -13,7 +13,7 @@ export interface Received {
 
 export class Inbox {
   readonly received: Received[] = [];
-  /** Payloads that did not match the contract: a bug of the target, reported, never dropped. */
+  /** Payloads that did not match the contract: a bug of the target, counted and sampled in the worker result. */
   readonly malformed: unknown[] = [];
   private readonly sockets: Socket[] = [];
   private readonly listeners = new Set<() => void>();
@@ -64,6 +64,12 @@ export class Inbox {
 
   get devices(): number {
     return this.sockets.length;
+  }
+
+  /** Calls `listener` after every payload this user's devices receive; returns the function that removes it. */
+  onArrival(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Resolves with the first arrival matching `match` (already received or future); rejects after timeoutMs. */

@@ -1,11 +1,12 @@
 // The flow's step wrapper: a Playwright step (HTML report, Allure), a timing
-// in the worker result, and a classified error when it throws.
+// in the worker result (a business timing, or a probe's, kept apart), and a
+// classified error when it throws.
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { STEP_NAMES, type TimingsMs } from '../contract/worker-result.ts';
 import type { ApiResult } from '../driver/types.ts';
 import { classify, loadKnownGaps, type KnownGap } from '../helpers/classify.ts';
-import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+import { isProbe, type FlowRecorder } from '../helpers/flow-recorder.ts';
 
 let gaps: KnownGap[] | undefined;
 
@@ -21,7 +22,8 @@ export function stepper(recorder: FlowRecorder) {
       name,
       async () => {
         try {
-          return STEP_NAMES.includes(name as keyof TimingsMs) ? await recorder.step(name as keyof TimingsMs, fn) : await fn();
+          if (STEP_NAMES.includes(name as keyof TimingsMs)) return await recorder.step(name as keyof TimingsMs, fn);
+          return isProbe(name) ? await recorder.probeStep(name, fn) : await fn();
         } catch (err) {
           gaps ??= loadKnownGaps();
           recorder.fail(name, (err as Error).message, classify(name, err as Error, gaps));

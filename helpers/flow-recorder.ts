@@ -8,6 +8,7 @@ import {
   type Correctness,
   type FailureClass,
   type FlowError,
+  type Misdelivery,
   type NotificationResult,
   type PaymentMode,
   type ProbeResult,
@@ -24,10 +25,22 @@ export interface ExpectedNotification {
   /** Role label: buyer, seller-1 (selected) ... */
   recipient: string;
   recipientUserId: string;
-  /** Epoch ms when the triggering call started. */
+  /** Epoch ms when the trigger completed on the target (its call answered; for payment_confirmed, the confirmation). */
   triggeredAt: number;
   offerId?: string;
 }
+
+/** What a user's devices received, for settle(): its Inbox satisfies it. */
+export interface DeviceArrivals {
+  received: readonly Received[];
+  /** Devices (connections) the user has: each expects its own copy. */
+  devices: number;
+  /** Payloads that did not match the contract. */
+  malformed: readonly unknown[];
+}
+
+/** Steps that are probes of correctness, not business: timed apart, outside `total`, and their calls tagged. */
+export const isProbe = (step: string): boolean => /Probe$/.test(step) || step === 'verifyEvidence';
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
@@ -39,6 +52,12 @@ export class FlowRecorder {
   readonly correctness: Correctness = { ...ZERO_CORRECTNESS };
   readonly evidence: string[] = [];
   readonly probes: ProbeResult[] = [];
+  /** Wall time of each probe step (ms), apart from the business timings. */
+  readonly probeTimings: Record<string, number> = {};
+  /** The probe step running now: its calls are tagged with it. */
+  private probe: string | null = null;
+  misdelivered: Misdelivery[] = [];
+  malformed = { count: 0, sample: null as string | null };
   ids = {
     buyerUserId: null as string | null,
     sellerUserIds: [] as string[],
@@ -68,16 +87,37 @@ export class FlowRecorder {
 
   onCall = (record: CallRecord): void => {
     this.calls.push(record);
+    if (this.probe) this.probeOf.set(record, this.probe);
   };
 
-  /** Times a step; the step's wall time lands in timingsMs[name]. */
+  private readonly probeOf = new Map<CallRecord, string>();
+
+  /** Times a business step; its wall time lands in timingsMs[name]. */
   async step<T>(name: keyof TimingsMs, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
       return await fn();
     } finally {
-      this.timings[name] = Math.round(performance.now() - t0);
+      this.timings[name] ??= Math.round(performance.now() - t0);
     }
+  }
+
+  /** Runs a probe step: its wall time goes to probeTimings (summed when it runs again), its calls are tagged with its name. */
+  async probeStep<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const outer = this.probe;
+    this.probe = name;
+    try {
+      return await fn();
+    } finally {
+      this.probe = outer;
+      this.probeTimings[name] = (this.probeTimings[name] ?? 0) + Math.round(performance.now() - t0);
+    }
+  }
+
+  /** Probe time spent so far (ms): what `total` leaves out. */
+  get probeMs(): number {
+    return Object.values(this.probeTimings).reduce((a, b) => a + b, 0);
   }
 
   count(metric: keyof Correctness, evidence: string, n = 1): void {
@@ -105,6 +145,7 @@ export class FlowRecorder {
         startedAt: c.startedAt,
         durationMs: c.durationMs,
         timedOut: c.outcome === 'info' && /timeout/i.test(c.error ?? ''),
+        ...(this.probeOf.has(c) ? { probe: this.probeOf.get(c) } : {}),
         ...(reconciliation ? { reconciled: reconciliation.verdict, reconciledBy: redactText(reconciliation.by) } : {}),
       };
     });
@@ -115,8 +156,11 @@ export class FlowRecorder {
       status,
       ...this.ids,
       timingsMs: this.timings,
+      probeTimingsMs: this.probeTimings,
       notifications: this.notificationResults,
       errors: this.errors,
+      misdelivered: this.misdelivered,
+      malformedNotifications: this.malformed,
       mode: this.mode,
       destination: this.destination,
       round: this.round,
@@ -135,14 +179,16 @@ export class FlowRecorder {
   }
 
   /**
-   * Matches what the flow's inboxes received against what was expected:
-   * observed/latency/duplicates per expectation, and every arrival nobody
-   * expected is a wrong recipient (this flow's request) or a cross-worker leak.
+   * Matches what the flow's inboxes received against what was expected, per device: every expected notification
+   * is one row per device of its recipient (observed, latency, extra copies on that device). Every arrival nobody
+   * expected is a wrong recipient (this flow's request) or a cross-worker leak, recorded with its type; payloads
+   * that did not match the contract are counted apart.
    */
-  settle(received: Map<string, Received[]>, requestId: string | null, roleOf: (userId: string) => string): void {
+  settle(inboxes: ReadonlyMap<string, DeviceArrivals>, requestId: string | null, roleOf: (userId: string) => string): void {
     const used = new Set<Received>();
-    this.notificationResults = this.expected.map((e) => {
-      const mine = (received.get(e.recipientUserId) ?? []).filter(
+    this.notificationResults = this.expected.flatMap((e) => {
+      const inbox = inboxes.get(e.recipientUserId);
+      const mine = (inbox?.received ?? []).filter(
         (r) =>
           r.notification.type === e.type &&
           r.notification.recipientId === e.recipientUserId &&
@@ -150,28 +196,38 @@ export class FlowRecorder {
           (!e.offerId || r.notification.offerId === e.offerId),
       );
       mine.forEach((r) => used.add(r));
-      const devices = new Set(mine.map((r) => r.device)).size;
-      const first = mine.reduce<number | null>((min, r) => (min === null || r.at < min ? r.at : min), null);
-      return {
-        step: e.type,
-        recipient: e.recipient,
-        recipientUserId: e.recipientUserId,
-        observed: mine.length > 0,
-        latencyMs: first === null ? null : Math.max(0, Math.round(first - e.triggeredAt)),
-        // One arrival per device is right; every further arrival (same or another id) is a duplicate.
-        duplicates: mine.length - devices,
-      };
+      return Array.from({ length: Math.max(1, inbox?.devices ?? 1) }, (_, device): NotificationResult => {
+        const copies = mine.filter((r) => r.device === device);
+        const first = copies.reduce<number | null>((min, r) => (min === null || r.at < min ? r.at : min), null);
+        return {
+          step: e.type,
+          recipient: e.recipient,
+          recipientUserId: e.recipientUserId,
+          device,
+          observed: copies.length > 0,
+          latencyMs: first === null ? null : Math.max(0, Math.round(first - e.triggeredAt)),
+          duplicates: Math.max(0, copies.length - 1),
+        };
+      });
     });
-    for (const [userId, list] of received) {
-      for (const r of list) {
+    for (const [userId, inbox] of inboxes) {
+      for (const r of inbox.received) {
         if (used.has(r)) continue;
         const n = r.notification;
-        if (n.requestId !== requestId)
-          this.count('crossWorkerLeaks', `${roleOf(userId)} ${userId} received ${n.type} ${n.id} of request ${n.requestId}`);
+        const receivedBy = roleOf(userId);
+        if (n.requestId !== requestId) {
+          this.count('crossWorkerLeaks', `${receivedBy} ${userId} received ${n.type} ${n.id} of request ${n.requestId}`);
+          this.misdelivered.push({ step: n.type, receivedBy, kind: 'cross-worker-leak' });
+        }
         // Addressed to someone else, or of a type this user never gets: it reached the wrong inbox.
         else if (n.recipientId !== userId || !this.expected.some((e) => e.type === n.type && e.recipientUserId === userId)) {
-          this.count('wrongRecipient', `${n.type} ${n.id} reached ${roleOf(userId)} ${userId}`);
+          this.count('wrongRecipient', `${n.type} ${n.id} reached ${receivedBy} ${userId}`);
+          this.misdelivered.push({ step: n.type, receivedBy, kind: 'wrong-recipient' });
         }
+      }
+      if (inbox.malformed.length) {
+        this.malformed.count += inbox.malformed.length;
+        this.malformed.sample ??= redactText(JSON.stringify(inbox.malformed[0]) ?? String(inbox.malformed[0])).slice(0, 300);
       }
     }
   }

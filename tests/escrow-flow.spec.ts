@@ -1,13 +1,37 @@
 // One test = one complete, isolated escrow flow (the spec's "Test Shape").
 // A stage project runs it level x ROUNDS times on level workers at once.
+import type { Notification } from '../contract/events.ts';
+import type { ApiResult } from '../driver/types.ts';
+import type { Inbox } from '../driver/inbox.ts';
 import { expect, test, type FlowFixtures, type FlowKit, type Flows } from '../fixtures/flow.ts';
 import type { Run } from '../fixtures/run.ts';
+import { describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../helpers/classify.ts';
 import { flowsForTest } from '../helpers/stages.ts';
-import { now } from '../helpers/flow-recorder.ts';
+import { now, type ExpectedNotification, type FlowRecorder } from '../helpers/flow-recorder.ts';
+import { checkNotificationLists } from '../flow/isolation.ts';
 import { pay } from '../flow/payment.ts';
 import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from '../flow/probes.ts';
 import { mongoProbe, postgresProbe } from '../flow/sor-probes.ts';
 import { ok, stepper } from '../flow/steps.ts';
+
+let gaps: KnownGap[] | undefined;
+
+/** When a call's answer arrived (epoch ms): a notification is triggered once its call completed on the target. */
+const answeredAt = (res: ApiResult<unknown>): number => res.record.startedAt + res.record.durationMs;
+
+/** Resolves true once `done()` holds, checked at every arrival on any of `inboxes`; false after timeoutMs. */
+function allArrived(inboxes: Iterable<Inbox>, done: () => boolean, timeoutMs: number): Promise<boolean> {
+  if (done()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const finish = (value: boolean) => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      resolve(value);
+    };
+    const offs = [...inboxes].map((inbox) => inbox.onArrival(() => done() && finish(true)));
+    const timer = setTimeout(() => finish(done()), timeoutMs);
+  });
+}
 
 /** One complete flow. Correctness violations are counted in the recorder and asserted at the end. */
 async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, recorder }: FlowKit): Promise<void> {
@@ -31,7 +55,7 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
       invitedSellerIds: sellers.map((s) => s.id),
     });
     for (const s of sellers)
-      recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: res.record.startedAt });
+      recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: answeredAt(res) });
     return ok(res);
   });
   recorder.ids.purchaseRequestId = request.id;
@@ -45,7 +69,7 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
           type: 'seller_offer_created',
           recipient: 'buyer',
           recipientUserId: buyer.id,
-          triggeredAt: res.record.startedAt,
+          triggeredAt: answeredAt(res),
           offerId: offer.id,
         });
         return offer;
@@ -53,9 +77,15 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
     ),
   );
 
-  // Accepts race on purpose (a double click, two tabs): exactly one may win.
-  const accepted = await step('acceptOffer', async () => {
-    const results = await Promise.all(offers.slice(0, 2).map((o) => api.acceptOffer(buyer.token, request.id, o.id)));
+  // Accepts race on purpose (a double click, two tabs): exactly one may win. The timing is the winning accept's;
+  // the race's outcome is a correctness fact, checked (with a read of the request) as a probe.
+  const results = await step('acceptOffer', async () => {
+    const raced = await Promise.all(offers.slice(0, 2).map((o) => api.acceptOffer(buyer.token, request.id, o.id)));
+    const won = raced.find((r) => r.ok) ?? raced[0]!;
+    recorder.timings.acceptOffer = Math.round(won.record.durationMs);
+    return raced;
+  });
+  const accepted = await step('acceptRaceProbe', async () => {
     const winners = results.filter((r) => r.ok);
     if (winners.length !== 1)
       recorder.count(
@@ -66,7 +96,8 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
     const detail = ok(await api.getRequest(buyer.token, request.id));
     const acceptedOffers = detail.offers.filter((o) => o.status === 'accepted');
     if (acceptedOffers.length !== 1) recorder.count('doubleAccepts', `request ${request.id} has ${acceptedOffers.length} accepted offers`);
-    return { request: ok(winners[0] ?? results[0]!), triggeredAt: (winners[0] ?? results[0]!).record.startedAt };
+    const won = winners[0] ?? results[0]!;
+    return { request: ok(won), triggeredAt: answeredAt(won) };
   });
   const selectedOffer = offers.find((o) => o.id === accepted.request.selectedOfferId)!;
   const selectedSeller = sellers.find((s) => s.id === selectedOffer.sellerId)!;
@@ -88,7 +119,7 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
 
   await step('sellerDelivery', async () => {
     const res = await api.deliver(selectedSeller.token, request.id, `delivered by ${recorder.workerId}`);
-    recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: res.record.startedAt });
+    recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: answeredAt(res) });
     return ok(res);
   });
   const nonSelected = sellers.find((s) => s !== selectedSeller)!;
@@ -99,11 +130,12 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
       type: 'delivery_confirmed',
       recipient: selectedSeller.label,
       recipientUserId: selectedSeller.id,
-      triggeredAt: res.record.startedAt,
+      triggeredAt: answeredAt(res),
     });
     return ok(res);
   });
-  recorder.timings.total = Math.round(now() - flowStart);
+  // The business flow only: the probes run inside this window (racing accepts, underpayment, non-buyer confirmations) are left out.
+  recorder.timings.total = Math.round(now() - flowStart - recorder.probeMs);
 
   if (recorder.ids.paymentId && (run.cfg.mode === 'live' || run.cfg.mode === 'fixture')) {
     await step('scannerCheckRaceProbe', () => raceScannerChecks(api, buyer, recorder.ids.paymentId!));
@@ -125,38 +157,65 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   );
 
   await step('notifications', async () => {
-    // Complete when every device of every expected recipient has its copy.
+    // Complete when every device of every expected recipient has its copy; what is still missing then is counted.
     const arrived = () =>
       recorder.expected.filter((e) => {
         const inbox = inboxes.get(e.recipientUserId)!;
-        const hits = inbox.received.filter(
-          (r) =>
-            r.notification.type === e.type &&
-            r.notification.requestId === request.id &&
-            (!e.offerId || r.notification.offerId === e.offerId),
-        );
-        return new Set(hits.map((r) => r.device)).size === inbox.devices;
+        const devices = new Set(inbox.received.filter((r) => matches(r.notification, e, request.id)).map((r) => r.device));
+        return devices.size === inbox.devices;
       }).length;
-    await expect
-      .poll(arrived, { timeout: run.cfg.NOTIFY_TIMEOUT_MS, message: 'every expected notification reaches its recipient' })
-      .toBe(recorder.expected.length)
-      .catch(() => undefined); // what is missing is counted below and asserted at the end
-    recorder.settle(new Map([...inboxes].map(([id, inbox]) => [id, inbox.received])), request.id, actors.roleOf);
+    await allArrived(inboxes.values(), () => arrived() === recorder.expected.length, run.cfg.NOTIFY_TIMEOUT_MS);
+    recorder.settle(inboxes, request.id, actors.roleOf);
   });
+  await step('notificationListProbe', () => checkNotificationLists(recorder, api, actors.all, inboxes, request.id));
+  judge(recorder);
+}
 
-  const missing = recorder.notificationResults.filter((n) => !n.observed).map((n) => `${n.step} -> ${n.recipient}`);
+/** Whether a received notification is the expected one (same type, recipient, request and offer). */
+function matches(n: Notification, e: ExpectedNotification, requestId: string): boolean {
+  return n.type === e.type && n.recipientId === e.recipientUserId && n.requestId === requestId && (!e.offerId || n.offerId === e.offerId);
+}
+
+/**
+ * The flow's verdict: missing and duplicated copies, payloads that broke the contract, and correctness evidence
+ * become classified errors; a missing notification an approved known gap covers is recorded as that gap and
+ * does not fail the flow.
+ */
+function judge(recorder: FlowRecorder): void {
+  gaps ??= loadKnownGaps();
+  const problems: string[] = [];
+  const missing = recorder.notificationResults.filter((n) => !n.observed);
+  for (const [type, rows] of groupBy(missing, (n) => n.step)) {
+    const copies = rows.map((n) => `${n.recipient}${n.device ? ` device ${n.device + 1}` : ''}`).join(', ');
+    const message = `missing ${type} -> ${copies}`;
+    const gap = knownGapFor(gaps, { notification: type, text: `notifications: ${message}` });
+    if (gap) recorder.fail('notifications', `${message} (${describeGap(gap)})`, 'known-gap');
+    else {
+      recorder.fail('notifications', message, 'product');
+      problems.push(`notification ${message}`);
+    }
+  }
   const duplicated = recorder.notificationResults
     .filter((n) => n.duplicates > 0)
-    .map((n) => `${n.step} -> ${n.recipient} x${n.duplicates + 1}`);
-  if (missing.length) recorder.fail('notifications', `missing: ${missing.join(', ')}`, 'product');
-  if (duplicated.length) recorder.fail('notifications', `duplicated: ${duplicated.join(', ')}`, 'product');
+    .map((n) => `${n.step} -> ${n.recipient}${n.device ? ` device ${n.device + 1}` : ''} x${n.duplicates + 1}`);
+  if (duplicated.length) {
+    recorder.fail('notifications', `duplicated: ${duplicated.join(', ')}`, 'product');
+    problems.push(...duplicated.map((d) => `duplicate notification ${d}`));
+  }
+  if (recorder.malformed.count) {
+    const message = `contract violation: ${recorder.malformed.count} socket payload(s) did not match the notification contract, e.g. ${recorder.malformed.sample}`;
+    recorder.fail('notifications', message, 'product');
+    problems.push(message);
+  }
   for (const line of recorder.evidence) recorder.fail('correctness', line, 'product');
-  const problems = [
-    ...missing.map((m) => `missing notification ${m}`),
-    ...duplicated.map((d) => `duplicate notification ${d}`),
-    ...recorder.evidence,
-  ];
+  problems.push(...recorder.evidence);
   expect(problems, 'notification and correctness problems').toEqual([]);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }
 
 test('buyer and sellers complete an escrow purchase with payment credited once and notifications to the right users only', async ({

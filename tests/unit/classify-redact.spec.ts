@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { ConfigError } from '../../helpers/config.ts';
-import { classify, loadKnownGaps, type KnownGap } from '../../helpers/classify.ts';
+import { applies, classify, describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../../helpers/classify.ts';
 import { MASK, maskHexKey, redact, redactText } from '../../helpers/redact.ts';
 import { MAINNET_CHAIN_IDS, MAINNET_OVERRIDE, refuseMainnet } from '../../helpers/safety.ts';
 import { TargetTimeoutError, TargetUnreachableError, ContractViolationError } from '../../driver/errors.ts';
@@ -70,6 +70,30 @@ test.describe('classify', () => {
       ]),
     );
     expect(() => loadKnownGaps(file)).toThrow(`${file}: 1.reason: `);
+  });
+
+  test('a gap names a notification type or a failure signature; an entry with neither, or a bad expression, is refused', () => {
+    const file = test.info().outputPath('gaps-fields.json');
+    writeFileSync(file, JSON.stringify([{ reason: 'r', owner: 'o' }]));
+    expect(() => loadKnownGaps(file)).toThrow('needs "notification" (a type) or "match" (a regular expression)');
+    writeFileSync(file, JSON.stringify([{ match: '(', reason: 'r', owner: 'o' }]));
+    expect(() => loadKnownGaps(file)).toThrow(`${file}: 0.match: is not a valid regular expression`);
+  });
+
+  test('a notification-type gap covers missing copies of that type only, and names itself for the finding', () => {
+    const gaps: KnownGap[] = [{ notification: 'offer_rejected', reason: 'rejections are batched', owner: 'notifications' }];
+    expect(knownGapFor(gaps, { notification: 'offer_rejected' })).toBe(gaps[0]);
+    expect(knownGapFor(gaps, { notification: 'offer_accepted' })).toBeUndefined();
+    expect(describeGap(gaps[0]!)).toBe('known gap: offer_rejected (rejections are batched; owner notifications)');
+  });
+
+  test('an expired gap no longer applies: it is approved through its expiry day (UTC) and dropped the day after', () => {
+    const file = test.info().outputPath('gaps-expiry.json');
+    const gap = { notification: 'offer_rejected', reason: 'batched', owner: 'n', expires: '2026-12-02' };
+    writeFileSync(file, JSON.stringify([gap, { match: 'x', reason: 'r', owner: 'o' }]));
+    expect(loadKnownGaps(file, new Date('2026-12-02T23:59:59Z'))).toHaveLength(2);
+    expect(loadKnownGaps(file, new Date('2026-12-03T00:00:00Z'))).toEqual([{ match: 'x', reason: 'r', owner: 'o' }]);
+    expect(applies(gap, new Date('2026-12-01T00:00:00Z'))).toBe(true);
   });
 });
 

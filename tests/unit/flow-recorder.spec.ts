@@ -31,8 +31,13 @@ function note(type: NotificationType, recipientId: string, extra: Partial<Notifi
 
 const at = (notification: Notification, device: number, msAfterT0: number): Received => ({ notification, device, at: T0 + msAfterT0 });
 
-/** Settles what each user's inbox received against this flow's request. */
-const settle = (rec: FlowRecorder, byUser: Record<string, Received[]>) => rec.settle(new Map(Object.entries(byUser)), REQUEST, roleOf);
+/** Settles what each user's inbox received against this flow's request; a user has one device unless `devices` says more. */
+const settle = (rec: FlowRecorder, byUser: Record<string, Received[]>, devices: Record<string, number> = {}, malformed: unknown[] = []) =>
+  rec.settle(
+    new Map(Object.entries(byUser).map(([id, received]) => [id, { received, devices: devices[id] ?? 1, malformed }])),
+    REQUEST,
+    roleOf,
+  );
 
 function recorder(...expected: [NotificationType, string, Partial<ExpectedNotification>?][]) {
   const rec = new FlowRecorder(4, 'run-7', 'fixture', 'w03', 10_000);
@@ -42,12 +47,29 @@ function recorder(...expected: [NotificationType, string, Partial<ExpectedNotifi
 }
 
 test.describe('FlowRecorder.settle', () => {
-  test('an expected notification is observed, its latency measured from the trigger to the first device', () => {
+  test("an expected notification is observed on each device, its latency measured from the trigger to that device's arrival", () => {
     const rec = recorder(['seller_offer_created', BUYER, { triggeredAt: T0 + 20 }]);
     const n = note('seller_offer_created', BUYER);
-    settle(rec, { [BUYER]: [at(n, 1, 250.4), at(n, 0, 180.6)] });
+    settle(rec, { [BUYER]: [at(n, 1, 250.4), at(n, 0, 180.6)] }, { [BUYER]: 2 });
     expect(rec.notificationResults).toEqual([
-      { step: 'seller_offer_created', recipient: 'buyer', recipientUserId: BUYER, observed: true, latencyMs: 161, duplicates: 0 },
+      {
+        step: 'seller_offer_created',
+        recipient: 'buyer',
+        recipientUserId: BUYER,
+        device: 0,
+        observed: true,
+        latencyMs: 161,
+        duplicates: 0,
+      },
+      {
+        step: 'seller_offer_created',
+        recipient: 'buyer',
+        recipientUserId: BUYER,
+        device: 1,
+        observed: true,
+        latencyMs: 230,
+        duplicates: 0,
+      },
     ]);
     expect(rec.evidence).toEqual([]);
   });
@@ -59,6 +81,7 @@ test.describe('FlowRecorder.settle', () => {
       step: 'offer_accepted',
       recipient: 'seller-1',
       recipientUserId: SELLER_1,
+      device: 0,
       observed: false,
       latencyMs: null,
       duplicates: 0,
@@ -88,14 +111,36 @@ test.describe('FlowRecorder.settle', () => {
     expect(rec.notificationResults[0]).toMatchObject({ observed: true, duplicates: 1 });
   });
 
-  test('one copy per device is right: several devices count once each', () => {
+  test('one copy per device is right: three devices are three observed rows, an extra copy is a duplicate on its device', () => {
     const rec = recorder(['payment_confirmed', BUYER]);
     const n = note('payment_confirmed', BUYER);
-    settle(rec, { [BUYER]: [at(n, 2, 90), at(n, 0, 75), at(n, 1, 80)] });
-    expect(rec.notificationResults[0]).toMatchObject({ observed: true, latencyMs: 75, duplicates: 0 });
-    settle(rec, { [BUYER]: [at(n, 2, 90), at(n, 0, 75), at(n, 1, 80), at(n, 1, 85)] });
-    expect(rec.notificationResults[0]).toMatchObject({ duplicates: 1 });
+    settle(rec, { [BUYER]: [at(n, 2, 90), at(n, 0, 75), at(n, 1, 80)] }, { [BUYER]: 3 });
+    expect(rec.notificationResults.map((r) => [r.device, r.observed, r.latencyMs, r.duplicates])).toEqual([
+      [0, true, 75, 0],
+      [1, true, 80, 0],
+      [2, true, 90, 0],
+    ]);
+    settle(rec, { [BUYER]: [at(n, 2, 90), at(n, 0, 75), at(n, 1, 80), at(n, 1, 85)] }, { [BUYER]: 3 });
+    expect(rec.notificationResults.map((r) => r.duplicates)).toEqual([0, 1, 0]);
     expect(rec.correctness).toMatchObject({ wrongRecipient: 0, crossWorkerLeaks: 0 });
+  });
+
+  test('a copy missing on one of two devices is a missing row for that device, not hidden by the other', () => {
+    const rec = recorder(['delivery_submitted', BUYER]);
+    settle(rec, { [BUYER]: [at(note('delivery_submitted', BUYER), 0, 40)] }, { [BUYER]: 2 });
+    expect(rec.notificationResults.map((r) => [r.device, r.observed, r.latencyMs])).toEqual([
+      [0, true, 40],
+      [1, false, null],
+    ]);
+  });
+
+  test('payloads that do not match the contract are counted, with one redacted sample', () => {
+    const rec = recorder(['offer_accepted', SELLER_1]);
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    settle(rec, { [SELLER_1]: [] }, {}, [{ kind: 'offer_accepted', to: SELLER_1, auth: token }, { bad: true }]);
+    expect(rec.malformed.count).toBe(2);
+    expect(rec.malformed.sample).toContain('offer_accepted');
+    expect(rec.malformed.sample).not.toContain(token);
   });
 
   test('a type that reaches a seller when only the buyer expects it is a wrong recipient', () => {
@@ -105,6 +150,7 @@ test.describe('FlowRecorder.settle', () => {
     expect(rec.notificationResults[0]!.observed).toBe(false);
     expect(rec.correctness).toMatchObject({ wrongRecipient: 1, crossWorkerLeaks: 0 });
     expect(rec.evidence).toEqual([`wrongRecipient: seller_offer_created ${n.id} reached seller-1 ${SELLER_1}`]);
+    expect(rec.misdelivered).toEqual([{ step: 'seller_offer_created', receivedBy: 'seller-1', kind: 'wrong-recipient' }]);
   });
 
   test("another recipient's copy of a type the user also expects is a wrong recipient", () => {
