@@ -1,10 +1,11 @@
 // The status route (status mode's shortcut past the payment): it never marks paid a request whose
 // payment intent is pending, it can be switched off like fixture deposits, and the suite refuses
-// status mode against a target that says it does not offer it.
+// status mode against a target that says it does not offer it. Also the behind-the-API fault helper.
 import { test as base } from '@playwright/test';
 import { ChainInfo } from '../../contract/http.ts';
 import { HttpEscrowDriver } from '../../driver/http-driver.ts';
 import { PreflightError, refuseModeWithoutRoute } from '../../helpers/preflight.ts';
+import { markPaidBehindApi } from './support/behind-api.ts';
 import { expect, test } from './support/fixtures.ts';
 import { data, toPaymentIntent } from './support/flow.ts';
 import { startSuite, stopSuite } from './support/suite.ts';
@@ -80,6 +81,43 @@ test('with the status route off it is a 404 like any unknown route, and GET /cha
   } finally {
     await driver.close();
   }
+});
+
+test('markPaidBehindApi moves a request to paid in Postgres while its payment stays pending, and the API reports just that', async ({
+  api,
+  stack,
+  newUser,
+}) => {
+  const buyer = await newUser('buyer');
+  const seller = await newUser('seller');
+  const { request, payment } = await toPaymentIntent(api, buyer, [seller]);
+  expect(data(await api.fixtureDeposit(buyer.token, payment.id, (BigInt(payment.amount) / 2n).toString())).status).toBe('pending');
+
+  expect(await markPaidBehindApi(stack.pgUrl, request.id)).toEqual({ paymentId: payment.id });
+
+  expect(data(await api.getRequest(buyer.token, request.id)).status).toBe('paid');
+  expect(data(await api.getRequest(seller.token, request.id)).status).toBe('paid');
+  const pending = data(await api.getPayment(buyer.token, payment.id));
+  expect(pending).toMatchObject({ status: 'pending', confirmedAt: null, evidence: null });
+  expect(data(await api.paymentLedger(buyer.token, payment.id)).journals).toEqual([]);
+  const confirmedNotes = data(await api.listNotifications(buyer.token, { requestId: request.id, type: 'payment_confirmed' }));
+  expect(confirmedNotes.notifications).toEqual([]);
+  // What makes it a P0: the seller can now deliver although nothing was credited to escrow.
+  expect(data(await api.deliver(seller.token, request.id)).status).toBe('delivered');
+  expect(data(await api.getPayment(buyer.token, payment.id)).status).toBe('pending');
+});
+
+test('markPaidBehindApi refuses, changing nothing, a request that has no pending payment intent', async ({ api, stack, newUser }) => {
+  const buyer = await newUser('buyer');
+  const seller = await newUser('seller');
+  const request = data(await api.createRequest(buyer.token, { title: 't', budget: '100', invitedSellerIds: [seller.id] }));
+  data(await api.acceptOffer(buyer.token, request.id, data(await api.createOffer(seller.token, request.id, '90')).id));
+  await expect(markPaidBehindApi(stack.pgUrl, request.id)).rejects.toThrow(
+    `markPaidBehindApi: request ${request.id} is offer_accepted without a pending payment intent`,
+  );
+  expect(data(await api.getRequest(buyer.token, request.id)).status).toBe('offer_accepted');
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  await expect(markPaidBehindApi(stack.pgUrl, unknown)).rejects.toThrow(`request ${unknown} does not exist`);
 });
 
 test('the suite refuses status mode against a sandbox started with SANDBOX_STATUS_ROUTE=0, before any flow', async () => {
