@@ -82,6 +82,10 @@ export const CallSample = z.object({
 });
 export type CallSample = z.infer<typeof CallSample>;
 
+/**
+ * The correctness counters as a flow counts them (FlowRecorder): violations seen, each a number. A worker result
+ * carries them as MeasuredCorrectness, where a counter the flow did not measure is null.
+ */
 export const Correctness = z.object({
   duplicateCredits: z.number().int().nonnegative(),
   wrongRecipient: z.number().int().nonnegative(),
@@ -95,6 +99,8 @@ export const Correctness = z.object({
   doubleAccepts: z.number().int().nonnegative(),
 });
 export type Correctness = z.infer<typeof Correctness>;
+export type CorrectnessKey = keyof Correctness;
+export const CORRECTNESS_KEYS = Object.keys(Correctness.shape) as CorrectnessKey[];
 export const ZERO_CORRECTNESS: Correctness = {
   duplicateCredits: 0,
   wrongRecipient: 0,
@@ -105,6 +111,74 @@ export const ZERO_CORRECTNESS: Correctness = {
   evidenceMismatches: 0,
   doubleAccepts: 0,
 };
+
+const PAID_MODES: readonly PaymentMode[] = ['live', 'fixture'];
+const EVERY_MODE: readonly PaymentMode[] = PaymentMode.options;
+
+/**
+ * The payment modes in which a flow measures each counter. Not measured is never 0: a worker result has null for a
+ * counter its mode does not measure (status and dry mode pay nothing, so nothing is credited, booked or checked
+ * against evidence), and also for one whose probe the flow never reached (it ended first). measuredCorrectness()
+ * applies this table.
+ */
+export const MEASURED_IN: Readonly<Record<CorrectnessKey, readonly PaymentMode[]>> = {
+  /** The ledger probe (API) and the system-of-record probe count escrow credits of the confirmed payment. */
+  duplicateCredits: PAID_MODES,
+  /** The ledger probe: one credit, balanced journals, release equals credit. */
+  ledgerInconsistencies: PAID_MODES,
+  /** The underpayment probe: half the amount must leave the payment pending. */
+  underOverpayments: PAID_MODES,
+  /** The evidence check of the confirmed payment (the chain in live mode, the deposits in fixture mode). */
+  evidenceMismatches: PAID_MODES,
+  /** The flow's inboxes (and the system of record's notification rows, when probed). */
+  wrongRecipient: EVERY_MODE,
+  /** The isolation probe, and other flows' notifications in this flow's inboxes. */
+  crossWorkerLeaks: EVERY_MODE,
+  /** The non-buyer confirmation probe. */
+  nonBuyerConfirmSuccess: EVERY_MODE,
+  /** The racing accepts. */
+  doubleAccepts: EVERY_MODE,
+};
+
+const counter = (description: string) => z.number().int().nonnegative().nullable().describe(description);
+const NULL_WHEN_UNPAID = 'Null in status and dry mode (nothing is paid), and when the flow ended before the probe that counts it.';
+const NULL_WHEN_UNREACHED = 'Measured in every mode; null when the flow ended before the probe that counts it.';
+
+/**
+ * A worker result's correctness counters: violations seen, or null when this flow did not measure the counter: its
+ * payment mode cannot (MEASURED_IN), the flow ended before the probe that counts it, or the flow's worker died and
+ * the runner reported it (every counter null). A count above 0 is kept whatever the mode: a violation seen is never
+ * dropped. Results written before counters could be null (all numbers) stay valid.
+ */
+export const MeasuredCorrectness = z.object({
+  duplicateCredits: counter(`Escrow credits of the payment beyond one. ${NULL_WHEN_UNPAID}`),
+  wrongRecipient: counter(`Notifications of this flow that reached a user they were not meant for. ${NULL_WHEN_UNREACHED}`),
+  crossWorkerLeaks: counter(`Records or notifications of other flows this flow's users could see. ${NULL_WHEN_UNREACHED}`),
+  nonBuyerConfirmSuccess: counter(`Delivery confirmations by someone not the buyer that succeeded. ${NULL_WHEN_UNREACHED}`),
+  ledgerInconsistencies: counter(`Ledger journals of the payment that do not balance or do not match its credit. ${NULL_WHEN_UNPAID}`),
+  underOverpayments: counter(`Under- or overpayments the target accepted as paid. ${NULL_WHEN_UNPAID}`),
+  evidenceMismatches: counter(`Paid without correct chain/token/destination/amount evidence. ${NULL_WHEN_UNPAID}`),
+  doubleAccepts: counter(`Offers accepted beyond one when accepts raced. ${NULL_WHEN_UNREACHED}`),
+});
+export type MeasuredCorrectness = z.infer<typeof MeasuredCorrectness>;
+
+/** Every counter null: a flow that measured nothing (its worker ended before it reported). */
+export const UNMEASURED_CORRECTNESS: Readonly<MeasuredCorrectness> = Object.fromEntries(
+  CORRECTNESS_KEYS.map((key) => [key, null]),
+) as MeasuredCorrectness;
+
+/**
+ * A flow's counts as its worker result carries them: null for each counter its mode does not measure (MEASURED_IN)
+ * and for each in `unreached` (probes the flow ended before), unless the count is above 0.
+ */
+export function measuredCorrectness(mode: PaymentMode, counts: Correctness, unreached: readonly CorrectnessKey[] = []): MeasuredCorrectness {
+  return Object.fromEntries(
+    CORRECTNESS_KEYS.map((key) => {
+      const measured = MEASURED_IN[key].includes(mode) && !unreached.includes(key);
+      return [key, measured || counts[key] > 0 ? counts[key] : null];
+    }),
+  ) as MeasuredCorrectness;
+}
 
 export const FailureClass = z.enum(['product', 'setup', 'external', 'capacity', 'known-gap']);
 export type FailureClass = z.infer<typeof FailureClass>;
@@ -161,12 +235,15 @@ export const WorkerResult = z.object({
   startedAt: z.number(),
   endedAt: z.number(),
   calls: z.array(CallSample),
-  correctness: Correctness,
+  /** The correctness counters; null where this flow did not measure one (MeasuredCorrectness says when). */
+  correctness: MeasuredCorrectness,
   probes: z.array(ProbeResult),
   /** Evidence for correctness counters: payment ids with duplicate credits, and so on. */
   evidence: z.array(z.string()),
   /** Failure class of the flow (the first error's), null when it passed. */
   classification: FailureClass.nullable(),
+  /** For an interrupted flow: the P0 another flow of the stage saw, which stopped this one at its next step (STOP_ON_P0). */
+  stoppedBy: z.object({ workerId: z.string(), what: z.string() }).optional(),
   /** worker: the flow wrote it; runner: the flow's worker process ended before it could, and the reporter accounted for it. */
   reportedBy: z.enum(['worker', 'runner']).default('worker'),
   /** The target as the flow saw it (credentials in the URL masked) and its /version answer. */
