@@ -1,35 +1,14 @@
 // Correctness probes: each compares what the target claims with an
 // independent source (the chain, the ledger's arithmetic, another user's view)
-// and counts violations in the recorder instead of stopping the flow.
-import { viaChainRpc } from '../driver/errors.ts';
-import type { Provider } from 'ethers';
-import type { Payment } from '../contract/http.ts';
+// and counts violations in the recorder instead of stopping the flow. The
+// payment's own probes (underpayment, unpaid advance, evidence) are in
+// flow/payment.ts, their pure judgement in flow/evidence.ts.
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
 import type { Actor } from '../fixtures/flow.ts';
 import { ok } from './steps.ts';
 
-/** keccak256("Transfer(address,address,uint256)"): the ERC-20 Transfer event's topic. */
-export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
-
-/** The payment's evidence must point at a real transfer of the right token, to the right destination, on the right chain, for enough. */
-export async function verifyEvidence(recorder: FlowRecorder, provider: Provider, payment: Payment, chainId: number): Promise<void> {
-  const { getAddress } = await import('ethers'); // live mode only
-  const e = payment.evidence;
-  const mismatch = (why: string) => recorder.count('evidenceMismatches', `payment ${payment.id}: ${why}`);
-  if (!e) return mismatch('confirmed without evidence');
-  if (payment.chainId !== chainId) return mismatch(`chain ${payment.chainId}, expected ${chainId}`);
-  const receipt = await viaChainRpc(`reading transaction ${e.txHash}`, () => provider.getTransactionReceipt(e.txHash));
-  if (!receipt) return mismatch(`evidence tx ${e.txHash} is not on chain ${chainId}`);
-  const log = receipt.logs.find((l) => l.index === e.logIndex);
-  if (!log || log.topics[0] !== TRANSFER_TOPIC) return mismatch(`tx ${e.txHash} has no Transfer log at index ${e.logIndex}`);
-  if (getAddress(log.address) !== getAddress(payment.tokenAddress))
-    return mismatch(`transfer of token ${log.address}, expected ${payment.tokenAddress}`);
-  const to = getAddress(`0x${log.topics[2]!.slice(-40)}`);
-  if (to !== getAddress(payment.destination)) return mismatch(`transfer to ${to}, expected ${payment.destination}`);
-  if (BigInt(e.amountReceived) < BigInt(payment.amount))
-    recorder.count('underOverpayments', `payment ${payment.id}: confirmed with ${e.amountReceived} of ${payment.amount}`);
-}
+export { TRANSFER_TOPIC } from './evidence.ts';
 
 /** Exactly one escrow credit and at most one release; every journal sums to zero; release equals credit. */
 export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver, buyer: Actor, paymentId: string): Promise<void> {

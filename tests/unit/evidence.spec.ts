@@ -19,6 +19,7 @@ import {
   type LogLike,
   type ReceiptLike,
 } from '../../flow/evidence.ts';
+import { intentsLeftPending } from '../../flow/payment.ts';
 import {
   PAYMENT_RECORD_SQL,
   judgeConfirmedRecord,
@@ -326,4 +327,15 @@ test.describe('the system of record', () => {
     expect(paymentRecordQuery('postgres://x', withIt)).toEqual({ sql: 'SELECT 2;' });
     expect(paymentRecordQuery('postgres://x', '/nonexistent.sql')).toEqual({ notRun: 'PG_PROBE_SQL /nonexistent.sql does not exist' });
   });
+});
+
+test('dry flows leave their intents pending on purpose: the gate allows that many in the backlog', () => {
+  expect(
+    intentsLeftPending([
+      { mode: 'dry', paymentId: 'a' },
+      { mode: 'dry', paymentId: null },
+      { mode: 'fixture', paymentId: 'b' },
+      { mode: 'dry', paymentId: 'c' },
+    ]),
+  ).toBe(2);
 });
