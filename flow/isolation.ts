@@ -1,8 +1,11 @@
-// Isolation seen from the notification side: each user's persisted list (GET /notifications) holds only that
+// Isolation from the notification side and from other flows' ids.
+//
+// Notification side: each user's persisted list (GET /notifications) holds only that
 // user's notifications, of this flow, and agrees with what the user's devices received (persisted = delivered).
 // Runs after the recorder has settled the sockets' arrivals.
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { Inbox } from '../driver/inbox.ts';
+import type { Board } from '../helpers/board.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
 import type { Actor } from '../fixtures/flow.ts';
 import { ok } from './steps.ts';
@@ -49,4 +52,50 @@ export async function checkNotificationLists(
         );
     }),
   );
+}
+
+/**
+ * Isolation from every side: each actor of this flow asks for another flow's request and payment by id, and must be
+ * refused (403/404). The stage's other flows are those that had published their ids by now (none at C1: not run).
+ */
+export async function checkOtherFlows(
+  recorder: FlowRecorder,
+  api: HttpEscrowDriver,
+  actors: readonly Actor[],
+  board: Pick<Board, 'others'> | null,
+): Promise<void> {
+  const others = board ? await board.others(recorder.workerId).catch(() => null) : null;
+  if (!others?.length) {
+    const why = others === null ? 'the stage board could not be reached' : 'no other flow of the stage had published its ids yet';
+    recorder.probes.push({ name: 'crossFlowIds', status: 'not-run', detail: why });
+    return;
+  }
+  const refused = (status: number) => status === 403 || status === 404;
+  let tried = 0;
+  let answered = 0;
+  await Promise.all(
+    actors.map(async (actor, i) => {
+      // One other flow per actor, in turn: every actor is tried, and the probe stays a handful of reads.
+      const other = others[i % others.length]!;
+      const reads = [
+        { what: `request ${other.requestId}`, res: await api.getRequest(actor.token, other.requestId) },
+        ...(other.paymentId ? [{ what: `payment ${other.paymentId}`, res: await api.getPayment(actor.token, other.paymentId) }] : []),
+      ];
+      for (const { what, res } of reads) {
+        tried += 1;
+        if (!refused(res.status)) answered += 1;
+        if (res.ok)
+          recorder.count('crossWorkerLeaks', `${actor.label} ${actor.id} read ${what} of ${other.workerId} (answered ${res.status})`);
+        else if (!refused(res.status))
+          recorder.evidence.push(
+            `crossFlowIds: ${actor.label} asking for ${what} of ${other.workerId} got ${res.status}, neither 403 nor 404`,
+          );
+      }
+    }),
+  );
+  recorder.probes.push({
+    name: 'crossFlowIds',
+    status: answered ? 'fail' : 'pass',
+    detail: `${answered} of ${tried} reads not refused: reads of ${others.map((o) => o.workerId).join(', ')}'s ids by ${actors.length} actors`,
+  });
 }

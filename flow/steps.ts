@@ -16,9 +16,19 @@ let gaps: KnownGap[] | undefined;
  */
 const STEP_LOCATION = { file: fileURLToPath(new URL('../tests/escrow-flow.spec.ts', import.meta.url)), line: 1, column: 1 };
 
+/** Another flow of the stage saw a P0 (STOP_ON_P0): this flow stops before its next step, interrupted, not failed. */
+export class StoppedByP0 extends Error {
+  override readonly name = 'StoppedByP0';
+
+  constructor(readonly stop: { workerId: string; what: string }) {
+    super(`stopped before its next step: ${stop.workerId} saw a P0 (${stop.what})`);
+  }
+}
+
 export function stepper(recorder: FlowRecorder) {
-  return async <T>(name: string, fn: () => Promise<T>): Promise<T> =>
-    test.step(
+  return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    if (recorder.stoppedBy) throw new StoppedByP0(recorder.stoppedBy);
+    return test.step(
       name,
       async () => {
         try {
@@ -32,6 +42,7 @@ export function stepper(recorder: FlowRecorder) {
       },
       { location: STEP_LOCATION },
     );
+  };
 }
 
 /** The data of a successful call, or an Error naming the call, its status and the target's message. */

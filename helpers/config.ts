@@ -1,6 +1,7 @@
 // Every environment variable the suite reads, parsed once. A bad value stops
 // the run before any test with one message that names each variable, its
 // value (secrets masked) and what is allowed.
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PaymentMode } from '../contract/worker-result.ts';
 import { maskHexKey, redactText } from './redact.ts';
@@ -97,6 +98,17 @@ export const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*$/, 'must be a comma-separated list of host names, e.g. dev.example.com,qa.example.com')
     .transform((v) => v.split(','))
     .default([]),
+  /** A P0 seen by any flow stops the stage's other flows at their next step; false keeps them running (exploratory runs). */
+  STOP_ON_P0: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Known product gaps (default: the checked-in known-gaps.json). */
+  KNOWN_GAPS_FILE: z
+    .string()
+    .trim()
+    .refine((path) => existsSync(path), 'names no file')
+    .optional(),
   NOTIFY_TIMEOUT_MS: int(100, 600_000).default(10_000),
   BARRIER_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
   OP_TIMEOUT_MS: int(100, 600_000).default(30_000),

@@ -39,6 +39,15 @@ export interface DeviceArrivals {
   malformed: readonly unknown[];
 }
 
+/** The spec's stop conditions a single flow can see: the first one stops the stage (STOP_ON_P0). */
+export const P0_METRICS: readonly (keyof Correctness)[] = [
+  'duplicateCredits',
+  'wrongRecipient',
+  'crossWorkerLeaks',
+  'nonBuyerConfirmSuccess',
+  'evidenceMismatches',
+];
+
 /** Steps that are probes of correctness, not business: timed apart, outside `total`, and their calls tagged. */
 export const isProbe = (step: string): boolean => /Probe$/.test(step) || step === 'verifyEvidence';
 
@@ -57,6 +66,10 @@ export class FlowRecorder {
   /** The probe step running now: its calls are tagged with it. */
   private probe: string | null = null;
   misdelivered: Misdelivery[] = [];
+  /** Told of each P0 this flow sees, as "<metric>: <evidence>" (the fixture reports it to the stage). */
+  onP0?: (what: string) => void;
+  /** Another flow's P0 that stopped the stage: this flow ends at its next step, interrupted. */
+  stoppedBy: { workerId: string; what: string } | null = null;
   malformed = { count: 0, sample: null as string | null };
   ids = {
     buyerUserId: null as string | null,
@@ -123,6 +136,7 @@ export class FlowRecorder {
   count(metric: keyof Correctness, evidence: string, n = 1): void {
     this.correctness[metric] += n;
     this.evidence.push(`${metric}: ${evidence}`);
+    if (P0_METRICS.includes(metric)) this.onP0?.(`${metric}: ${redactText(evidence)}`);
   }
 
   fail(step: string, message: string, cls: FailureClass): void {
@@ -160,6 +174,7 @@ export class FlowRecorder {
       notifications: this.notificationResults,
       errors: this.errors,
       misdelivered: this.misdelivered,
+      ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),
       malformedNotifications: this.malformed,
       mode: this.mode,
       destination: this.destination,

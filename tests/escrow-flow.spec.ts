@@ -8,11 +8,11 @@ import type { Run } from '../fixtures/run.ts';
 import { describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../helpers/classify.ts';
 import { flowsForTest } from '../helpers/stages.ts';
 import { now, type ExpectedNotification, type FlowRecorder } from '../helpers/flow-recorder.ts';
-import { checkNotificationLists } from '../flow/isolation.ts';
+import { checkNotificationLists, checkOtherFlows } from '../flow/isolation.ts';
 import { pay } from '../flow/payment.ts';
 import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from '../flow/probes.ts';
 import { mongoProbe, postgresProbe } from '../flow/sor-probes.ts';
-import { ok, stepper } from '../flow/steps.ts';
+import { ok, stepper, StoppedByP0 } from '../flow/steps.ts';
 
 let gaps: KnownGap[] | undefined;
 
@@ -34,7 +34,7 @@ function allArrived(inboxes: Iterable<Inbox>, done: () => boolean, timeoutMs: nu
 }
 
 /** One complete flow. Correctness violations are counted in the recorder and asserted at the end. */
-async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, recorder }: FlowKit): Promise<void> {
+async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, recorder, board }: FlowKit): Promise<void> {
   const step = stepper(recorder);
   const { buyer, sellers } = actors;
   const unit = 10n ** BigInt(run.chain.tokenDecimals);
@@ -108,6 +108,11 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
   }
 
   const paidAt = await pay({ run, api, recorder, buyer, request, price: BigInt(selectedOffer.price), wallet: buyerWallet, step });
+  // Offered to the stage's other flows, whose actors must each be refused them.
+  const published = board
+    .publish({ workerId: recorder.workerId, requestId: request.id, paymentId: recorder.ids.paymentId })
+    .then(() => true)
+    .catch(() => false);
   for (const who of [buyer, selectedSeller]) {
     recorder.expect({
       type: 'payment_confirmed',
@@ -155,6 +160,7 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
       actors.all.map((actor) => ({ actor, allowed: actor === actors.outsider ? [] : [request.id] })),
     ),
   );
+  await step('crossFlowProbe', async () => checkOtherFlows(recorder, api, actors.all, (await published) ? board : null));
 
   await step('notifications', async () => {
     // Complete when every device of every expected recipient has its copy; what is still missing then is counted.
@@ -260,6 +266,12 @@ async function runSlot(
       await escrowFlow(kit);
       await flows.finish(kit, 'pass');
     } catch (err) {
+      // Stopped by another flow's P0: interrupted, not failed, and no further flow starts in this slot.
+      if (err instanceof StoppedByP0) {
+        test.info().annotations.push({ type: 'stopped', description: `${kit.recorder.workerId}: ${err.message}` });
+        await flows.finish(kit, 'interrupted', err);
+        break;
+      }
       failures.push(`${kit.recorder.workerId}: ${(err as Error).message.split('\n')[0]}`);
       await flows.finish(kit, 'fail', err as Error);
       // One flow per slot: its failure is the slot's, reported with the others once every slot is done.

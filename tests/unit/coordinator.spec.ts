@@ -1,5 +1,6 @@
 // The stage barrier in-process, and the coordinator over loopback HTTP.
 import { expect, test } from '@playwright/test';
+import { stageBoard } from '../../helpers/board.ts';
 import { StageBarrier, startCoordinator, type BarrierArrival, type Coordinator } from '../../helpers/coordinator.ts';
 
 interface Answer {
@@ -181,5 +182,46 @@ test.describe('coordinator over HTTP', () => {
     await expect(fetch(`${closing.url}/barrier`, { method: 'POST', body: '{}' })).rejects.toMatchObject({
       cause: { code: 'ECONNREFUSED' },
     });
+  });
+});
+
+test.describe('the stage board over HTTP', () => {
+  let coordinator: Coordinator | undefined;
+  test.afterEach(async () => {
+    await coordinator?.close();
+    coordinator = undefined;
+  });
+
+  test("a flow reads other flows' ids of its own stage only, the most recent first, never its own", async () => {
+    coordinator = await startCoordinator();
+    const a = stageBoard(coordinator.url, 'C4');
+    await a.publish({ workerId: 'C4-W01', requestId: 'r1', paymentId: 'p1' });
+    await a.publish({ workerId: 'C4-W02', requestId: 'r2', paymentId: null });
+    await stageBoard(coordinator.url, 'C8').publish({ workerId: 'C8-W01', requestId: 'r9', paymentId: 'p9' });
+    expect(await a.others('C4-W01')).toEqual([{ workerId: 'C4-W02', requestId: 'r2', paymentId: null }]);
+    expect((await a.others('C4-W03')).map((f) => f.workerId)).toEqual(['C4-W02', 'C4-W01']);
+  });
+
+  test('the first P0 stops the stage: waiting flows learn it at once, later ones on asking, other stages not at all', async () => {
+    coordinator = await startCoordinator();
+    const board = stageBoard(coordinator.url, 'C4');
+    const other = new AbortController();
+    let otherStage: unknown = 'not stopped';
+    void stageBoard(coordinator.url, 'C8')
+      .stopped(other.signal)
+      .then(
+        (stop) => (otherStage = stop),
+        () => (otherStage = 'aborted'),
+      );
+    const waiting = board.stopped(AbortSignal.timeout(5_000));
+    await board.reportP0({ workerId: 'C4-W02', what: 'wrongRecipient: offer_accepted reached seller-2' });
+    await board.reportP0({ workerId: 'C4-W03', what: 'duplicateCredits: later' });
+    expect(await waiting).toEqual({ workerId: 'C4-W02', what: 'wrongRecipient: offer_accepted reached seller-2' });
+    expect(await board.stopped(AbortSignal.timeout(5_000))).toEqual({
+      workerId: 'C4-W02',
+      what: 'wrongRecipient: offer_accepted reached seller-2',
+    });
+    other.abort();
+    await expect.poll(() => otherStage).toBe('aborted');
   });
 });

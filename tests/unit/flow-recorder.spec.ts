@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import type { Notification, NotificationType } from '../../contract/events.ts';
 import { WorkerResult } from '../../contract/worker-result.ts';
 import type { Received } from '../../driver/inbox.ts';
+import { stepper, StoppedByP0 } from '../../flow/steps.ts';
 import { FlowRecorder, type ExpectedNotification } from '../../helpers/flow-recorder.ts';
 
 const BUYER = randomUUID();
@@ -266,5 +267,34 @@ test.describe('FlowRecorder.toResult', () => {
     expect(rec.timings.acceptOffer).toEqual(expect.any(Number));
     expect(await rec.step('login', async () => 'token')).toBe('token');
     expect(rec.timings.login).toBeGreaterThanOrEqual(0);
+  });
+});
+
+test.describe('stop on P0', () => {
+  test('a P0 counter tells onP0 what was seen; a non-P0 counter does not', () => {
+    const rec = recorder();
+    const seen: string[] = [];
+    rec.onP0 = (what) => seen.push(what);
+    rec.count('doubleAccepts', 'request r: 2 of 2 racing accepts succeeded');
+    rec.count('wrongRecipient', 'offer_accepted n1 reached seller-2');
+    expect(seen).toEqual(['wrongRecipient: offer_accepted n1 reached seller-2']);
+  });
+
+  test('once another flow stopped the stage, the next step does not run and ends the flow as StoppedByP0', async () => {
+    const rec = recorder();
+    const step = stepper(rec);
+    expect(await step('createRequest', async () => 'ran')).toBe('ran');
+    rec.stoppedBy = { workerId: 'C4-W02', what: 'duplicateCredits: payment p credited twice' };
+    let ran = false;
+    const stopped = await step('createOffers', async () => (ran = true)).catch((err: unknown) => err);
+    expect(ran).toBe(false);
+    expect(stopped).toBeInstanceOf(StoppedByP0);
+    expect((stopped as Error).message).toBe('stopped before its next step: C4-W02 saw a P0 (duplicateCredits: payment p credited twice)');
+    expect(rec.errors).toEqual([]);
+    expect(rec.toResult('interrupted', { url: 'http://t', versions: {} })).toMatchObject({
+      status: 'interrupted',
+      classification: null,
+      stoppedBy: { workerId: 'C4-W02' },
+    });
   });
 });
