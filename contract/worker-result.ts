@@ -171,7 +171,11 @@ export const UNMEASURED_CORRECTNESS: Readonly<MeasuredCorrectness> = Object.from
  * A flow's counts as its worker result carries them: null for each counter its mode does not measure (MEASURED_IN)
  * and for each in `unreached` (probes the flow ended before), unless the count is above 0.
  */
-export function measuredCorrectness(mode: PaymentMode, counts: Correctness, unreached: readonly CorrectnessKey[] = []): MeasuredCorrectness {
+export function measuredCorrectness(
+  mode: PaymentMode,
+  counts: Correctness,
+  unreached: readonly CorrectnessKey[] = [],
+): MeasuredCorrectness {
   return Object.fromEntries(
     CORRECTNESS_KEYS.map((key) => {
       const measured = MEASURED_IN[key].includes(mode) && !unreached.includes(key);

@@ -2,7 +2,7 @@
 // (FLOW_STARTED_ATTACHMENT); when its worker process dies, or the run is cut
 // short, before the flow attached its worker result, the runner reports the
 // flow here instead, so started = reported always holds in the report.
-import { NO_TIMINGS, ZERO_CORRECTNESS, type FlowStarted, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
+import { NO_TIMINGS, UNMEASURED_CORRECTNESS, type FlowStarted, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
 import { classify } from '../helpers/classify.ts';
 import { stageName } from '../helpers/stages.ts';
 
@@ -53,7 +53,8 @@ function runnerResult(test: EndedTest, flow: Omit<FlowStarted, 'startedAt'> & { 
     startedAt: flow.startedAt,
     endedAt: Math.max(flow.startedAt, test.startTime + test.durationMs),
     calls: [],
-    correctness: { ...ZERO_CORRECTNESS },
+    // The flow never reported what it saw: nothing of it was measured, so no counter is 0.
+    correctness: { ...UNMEASURED_CORRECTNESS },
     probes: [],
     evidence: [],
     classification: interrupted ? null : cls,

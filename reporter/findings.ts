@@ -65,14 +65,41 @@ const SEVERITY_ORDER: Severity[] = ['P0', 'P1', 'P2', 'info'];
 
 function correctnessFindings(stages: readonly StageSummary[]): Finding[] {
   return STOP_CONDITIONS.zeroTolerance.flatMap((key) => {
-    const hit = stages.filter((s) => s.correctness[key] > 0);
+    const hit = stages.filter((s) => (s.correctness[key] ?? 0) > 0);
     if (hit.length === 0) return [];
     const evidence = hit.map((s) => {
       const { flows, examples } = s.correctnessEvidence[key]!;
-      return `${stageName(s.stage)}: ${s.correctness[key]} in ${plural(flows, 'flow')} (${withMore(examples, flows, '; ')})`;
+      return `${stageName(s.stage)}: ${s.correctness[key] ?? 0} in ${plural(flows, 'flow')} (${withMore(examples, flows, '; ')})`;
     });
     return [{ ...COUNTER_FINDING[key], severity: 'P0' as const, stages: hit.map((s) => s.stage), evidence: evidence.join(' · ') }];
   });
+}
+
+/**
+ * Counters that some stage did not measure at all (status and dry mode pay nothing, so no credit, ledger, amount or
+ * evidence check): said once, so "no correctness anomalies" is never read into a check that did not run.
+ */
+function notMeasuredFindings(stages: readonly StageSummary[]): Finding[] {
+  const unmeasured = STOP_CONDITIONS.zeroTolerance.flatMap((key) => {
+    const hit = stages.filter((s) => s.flows > 0 && s.correctness[key] === null);
+    return hit.length > 0 ? [{ key, hit }] : [];
+  });
+  if (unmeasured.length === 0) return [];
+  const affected = [...new Set(unmeasured.flatMap(({ hit }) => hit.map((s) => s.stage)))].sort((a, b) => a - b);
+  return [
+    {
+      title: 'Correctness counters not measured',
+      severity: 'info',
+      stages: affected,
+      evidence: unmeasured
+        .map(({ key, hit }) => {
+          const reasons = [...new Set(hit.map((s) => s.correctnessNotMeasured[key]?.reason ?? 'no flow measured it'))].join(', ');
+          return `${COUNTER_FINDING[key].title.toLowerCase()}: not measured at ${hit.map((s) => stageName(s.stage)).join(', ')} (${reasons})`;
+        })
+        .join(' · '),
+      nextAction: 'Read these as unknown, not as 0; run fixture or live mode to measure payment correctness.',
+    },
+  ];
 }
 
 function missingNotificationFindings(stages: readonly StageSummary[]): Finding[] {
@@ -214,6 +241,7 @@ function lowNFinding(stages: readonly StageSummary[]): Finding[] {
 export function keyFindings(stages: readonly StageSummary[], collectionErrors: readonly CollectionError[]): Finding[] {
   return [
     ...correctnessFindings(stages),
+    ...notMeasuredFindings(stages),
     ...missingNotificationFindings(stages),
     ...failedFlowFindings(stages),
     ...stageHealthFindings(stages, collectionErrors),

@@ -1,6 +1,6 @@
 // report.md: the spec's "Report Template", section by section and heading by
 // heading, filled from a Report. Pure: Report + chart list in, text out.
-import type { PaymentMode } from '../contract/worker-result.ts';
+import type { CorrectnessKey, PaymentMode } from '../contract/worker-result.ts';
 import { LATENCY_GOALS, LOW_N, stageName } from '../helpers/stages.ts';
 import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
@@ -187,7 +187,7 @@ function notificationResults(report: Report, charts: readonly ChartRef[]): strin
       s.notifications.expected,
       s.notifications.observed,
       s.notifications.missing,
-      s.notifications.wrongRecipient,
+      s.notifications.wrongRecipient ?? notMeasured(s, 'wrongRecipient'),
       formatMs(s.notifications.p95LatencyMs),
     ]),
   ]);
@@ -218,11 +218,36 @@ function infrastructure(report: Report): string[] {
   ];
 }
 
-/** `0`, or `3 (C8 2, C16 1)` naming the stages that contributed. */
-function counter(report: Report, key: keyof StageSummary['correctness']): string {
-  const hit = report.stages.filter((s) => s.correctness[key] > 0);
-  const total = hit.reduce((n, s) => n + s.correctness[key], 0);
-  return hit.length === 0 ? '0' : `${total} (${hit.map((s) => `${stageName(s.stage)} ${s.correctness[key]}`).join(', ')})`;
+/** `not measured (status mode)`: a counter the stage's flows did not measure, with why. */
+function notMeasured(s: StageSummary, key: CorrectnessKey): string {
+  return `not measured (${s.correctnessNotMeasured[key]?.reason ?? 'no flow measured it'})`;
+}
+
+/**
+ * `0`, or `3 (C8 2, C16 1)` naming the stages that contributed, over the stages that measured the counter; never 0
+ * for what was not measured: `not measured (status mode)` when no stage did, and the stages or flows left out otherwise.
+ */
+function counter(report: Report, key: CorrectnessKey): string {
+  if (report.stages.length === 0) return 'not measured (no flow ran)';
+  const measured = report.stages.filter((s) => s.correctness[key] !== null);
+  const unmeasured = report.stages.filter((s) => s.correctness[key] === null);
+  if (measured.length === 0) {
+    const reasons = new Set(unmeasured.map((s) => s.correctnessNotMeasured[key]?.reason ?? 'no flow measured it'));
+    return `not measured (${[...reasons].join('; ')})`;
+  }
+  const hit = measured.filter((s) => (s.correctness[key] ?? 0) > 0);
+  const total = hit.reduce((n, s) => n + (s.correctness[key] ?? 0), 0);
+  const value = hit.length === 0 ? '0' : `${total} (${hit.map((s) => `${stageName(s.stage)} ${s.correctness[key]}`).join(', ')})`;
+  // Flows of measured stages that did not measure it (they ended before the probe, or never reported).
+  const partial = measured.flatMap((s) => {
+    const gap = s.correctnessNotMeasured[key];
+    return gap ? [`${stageName(s.stage)} ${gap.flows} of ${s.flows} flows (${gap.reason})`] : [];
+  });
+  const left = [
+    ...unmeasured.map((s) => `${stageName(s.stage)} ${notMeasured(s, key)}`),
+    ...(partial.length ? [`not measured in ${partial.join(', ')}`] : []),
+  ];
+  return left.length > 0 ? `${value}; ${left.join('; ')}` : value;
 }
 
 function paymentCorrectness(report: Report): string[] {

@@ -1,7 +1,7 @@
 // The reporter's output: report.json is a Report. Declared once here; the
 // types are derived and the JSON Schema is generated from the same objects.
 import { z } from 'zod';
-import { Correctness, FailureClass, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
+import { FailureClass, MeasuredCorrectness, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 
 /** Latency of one operation (or step) in one stage, ms, exact nearest-rank percentiles. */
 export const LatencyStats = z.object({
@@ -31,8 +31,8 @@ export const NotificationStep = z.object({
 export type NotificationStep = z.infer<typeof NotificationStep>;
 
 export const StageNotifications = NotificationStep.omit({ step: true, missingExamples: true }).extend({
-  /** Per flow in the worker result (correctness.wrongRecipient), so per stage only, not per step. */
-  wrongRecipient: z.number().int().nonnegative(),
+  /** Per flow in the worker result (correctness.wrongRecipient), so per stage only, not per step; null when no flow measured it. */
+  wrongRecipient: z.number().int().nonnegative().nullable(),
   p50LatencyMs: z.number().nullable(),
   steps: z.array(NotificationStep),
 });
@@ -108,7 +108,10 @@ export const StageSummary = z.object({
   /** Calls answered 5xx / calls answered with any status; null when no call got a status. */
   fiveXXRate: z.number().nullable(),
   notifications: StageNotifications,
-  correctness: Correctness,
+  /** Each counter summed over the flows that measured it; null when no flow of the stage did (correctnessNotMeasured says why). */
+  correctness: MeasuredCorrectness,
+  /** Each counter some flows of the stage did not measure: how many, and why (`status mode`, `the flow did not report` ...). */
+  correctnessNotMeasured: z.record(z.string(), z.object({ flows: z.number().int().positive(), reason: z.string() })).default({}),
   /** For each non-zero correctness counter: flows involved and the first few as `<workerId> payment <id> — <evidence>`. */
   correctnessEvidence: z.record(z.string(), z.object({ flows: z.number().int().positive(), examples: z.array(z.string()) })),
   failures: z.array(FailureGroup),

@@ -1,6 +1,14 @@
 // Pure aggregation: worker results + run metadata -> Report (report.json).
 // No I/O, no clock: everything time-dependent comes in through RunMeta.
-import { STEP_NAMES, ZERO_CORRECTNESS, type Correctness, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
+import {
+  CORRECTNESS_KEYS,
+  MEASURED_IN,
+  STEP_NAMES,
+  type CorrectnessKey,
+  type MeasuredCorrectness,
+  type PaymentMode,
+  type WorkerResult,
+} from '../contract/worker-result.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 import { keyFindings } from './findings.ts';
 import { EXAMPLES } from './format.ts';
@@ -10,7 +18,15 @@ import { emptySamples, percentileOrNull, statsByKey, type Samples } from './stat
 /** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
 export const NOTIFICATION_OP = 'notification';
 
-const CORRECTNESS_KEYS = Object.keys(ZERO_CORRECTNESS) as (keyof Correctness)[];
+/** Why this flow has no number for a counter: its mode cannot measure it, it never reported, or it ended before the probe. */
+export function notMeasuredReason(flow: Pick<WorkerResult, 'mode' | 'reportedBy'>, key: CorrectnessKey): string {
+  if (flow.reportedBy === 'runner') return 'the flow did not report';
+  if (!MEASURED_IN[key].includes(flow.mode)) return `${flow.mode} mode`;
+  return 'the flow ended before its probe';
+}
+
+/** `4 (C8 3, C16 1)`-style parts need a number; a counter no flow of the stage measured is null, never 0. */
+export const correctnessCount = (value: number | null): number => value ?? 0;
 
 export interface RunMeta {
   runId: string;
@@ -90,8 +106,10 @@ export function summarizeStage(
   const steps = new Map<string, Samples>();
   const notifications = new Map<string, NotificationAcc>();
   const failures = new Map<FailureGroup['class'], FailureGroup>();
-  const correctness = { ...ZERO_CORRECTNESS };
+  // A counter is the sum over the flows that measured it; null when none did.
+  const correctness = Object.fromEntries(CORRECTNESS_KEYS.map((key) => [key, null])) as MeasuredCorrectness;
   const correctnessEvidence: StageSummary['correctnessEvidence'] = {};
+  const notMeasured = new Map<CorrectnessKey, { flows: number; reasons: Set<string> }>();
   let withStatus = 0;
   let fiveXX = 0;
   let pass = 0;
@@ -141,8 +159,15 @@ export function summarizeStage(
     }
     for (const key of CORRECTNESS_KEYS) {
       const count = flow.correctness[key];
+      if (count === null) {
+        const entry = notMeasured.get(key) ?? { flows: 0, reasons: new Set<string>() };
+        entry.flows += 1;
+        entry.reasons.add(notMeasuredReason(flow, key));
+        notMeasured.set(key, entry);
+        continue;
+      }
+      correctness[key] = (correctness[key] ?? 0) + count;
       if (count === 0) continue;
-      correctness[key] += count;
       const evidence = (correctnessEvidence[key] ??= { flows: 0, examples: [] });
       evidence.flows += 1;
       if (evidence.examples.length < EXAMPLES) evidence.examples.push(anomalyExample(flow));
@@ -176,7 +201,7 @@ export function summarizeStage(
   });
   const sum = (field: 'expected' | 'observed' | 'missing' | 'duplicates') => notificationSteps.reduce((total, s) => total + s[field], 0);
   const wallTimeMs = flows.length > 0 ? endedAt - startedAt : null;
-  const zeroToleranceBroken = STOP_CONDITIONS.zeroTolerance.some((key) => correctness[key] > 0);
+  const zeroToleranceBroken = STOP_CONDITIONS.zeroTolerance.some((key) => correctnessCount(correctness[key]) > 0);
 
   return {
     stage,
@@ -211,6 +236,12 @@ export function summarizeStage(
       steps: notificationSteps,
     },
     correctness,
+    correctnessNotMeasured: Object.fromEntries(
+      CORRECTNESS_KEYS.flatMap((key) => {
+        const entry = notMeasured.get(key);
+        return entry ? [[key, { flows: entry.flows, reason: [...entry.reasons].sort().join(', ') }]] : [];
+      }),
+    ),
     correctnessEvidence,
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
     indeterminate,
@@ -224,7 +255,7 @@ function stageFailureParts(s: StageSummary): string[] {
   const parts: string[] = [];
   if (s.flows === 0) parts.push('no readable worker results');
   if (s.fail > 0) parts.push(`${s.fail} of ${s.flows} flows failed (${s.failures.map((f) => `${f.class} ${f.count}`).join(', ')})`);
-  const broken = STOP_CONDITIONS.zeroTolerance.filter((key) => s.correctness[key] > 0);
+  const broken = STOP_CONDITIONS.zeroTolerance.filter((key) => correctnessCount(s.correctness[key]) > 0);
   if (broken.length > 0) parts.push(`P0 correctness: ${broken.map((key) => `${key} ${s.correctness[key]}`).join(', ')}`);
   if (s.gate && !s.gate.passed) parts.push(...s.gate.reasons.map((reason) => `gate: ${reason}`));
   if (s.collectionErrors > 0) parts.push(`${s.collectionErrors} worker results missing or unreadable`);
