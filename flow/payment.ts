@@ -217,13 +217,15 @@ const TX_HASH = /^0x[0-9a-fA-F]{64}$/;
 
 /** Reads, from the chain itself, what the judge needs: its chain id, the latest block and every receipt. */
 async function readChain(provider: Provider, hashes: readonly string[]): Promise<Parameters<typeof judgeChainEvidence>[1]> {
+  // Straight from the RPC where it can be: ethers answers getBlockNumber() from a short cache, and a block number from
+  // before the confirmation would understate its confirmations; a static network would just repeat its configuration.
+  const rpc = 'send' in provider ? (provider as JsonRpcApiProvider) : null;
   // First: the block closest to the moment the payment was seen confirmed (confirmations can only be overstated).
-  const latestBlock = await viaChainRpc('reading the block number', () => provider.getBlockNumber());
+  const latestBlock = await viaChainRpc('reading the block number', async () =>
+    rpc ? Number(await rpc.send('eth_blockNumber', [])) : provider.getBlockNumber(),
+  );
   const chainId = await viaChainRpc('reading the chain id', async () =>
-    // The RPC's own answer: a provider built with a static network would otherwise just repeat its configuration.
-    'send' in provider
-      ? Number(await (provider as JsonRpcApiProvider).send('eth_chainId', []))
-      : Number((await provider.getNetwork()).chainId),
+    Number(rpc ? await rpc.send('eth_chainId', []) : (await provider.getNetwork()).chainId),
   );
   const receipts = new Map<string, ReceiptLike | null>();
   for (const hash of new Set(hashes)) {
