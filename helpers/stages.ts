@@ -91,3 +91,15 @@ export const STOP_CONDITIONS = {
     'doubleAccepts',
   ],
 } as const;
+
+/**
+ * When the load generator itself (the Playwright runner and its workers) is the bottleneck, a stage's latencies
+ * include client-side queuing: above either limit the stage is saturated, a finding says so and safe concurrency
+ * is not claimed there (sampler/runner-load.ts).
+ */
+export const LOAD_GENERATOR_LIMITS = {
+  /** Mean CPU of the runner's processes over the stage, as a share of the whole host. */
+  runnerCpuShare: 0.7,
+  /** Event-loop delay p99 of any worker process during the stage, ms. */
+  eventLoopDelayP99Ms: 50,
+} as const;

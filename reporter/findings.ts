@@ -102,6 +102,22 @@ function notMeasuredFindings(stages: readonly StageSummary[]): Finding[] {
   ];
 }
 
+/** Stages whose latencies include the load generator's own queuing (its CPU or a worker's event loop over its limit). */
+function loadGeneratorFindings(stages: readonly StageSummary[]): Finding[] {
+  const hit = stages.filter((s) => s.loadGenerator?.saturated);
+  if (hit.length === 0) return [];
+  return [
+    {
+      title: `The load generator was saturated: latencies at ${hit.map((s) => stageName(s.stage)).join(', ')} include client-side queuing`,
+      severity: 'P1',
+      stages: hit.map((s) => s.stage),
+      evidence: hit.map((s) => `${stageName(s.stage)}: ${s.loadGenerator!.reasons.join('; ')}`).join(' · '),
+      nextAction:
+        "Do not read these latencies as the target's; safe concurrency is not claimed there. Run the suite from a machine with more cores, shard it (--shard, BARRIER_REDIS_URL), or run fewer flows per worker.",
+    },
+  ];
+}
+
 function missingNotificationFindings(stages: readonly StageSummary[]): Finding[] {
   const types = [...new Set(stages.flatMap((s) => s.notifications.steps.filter((n) => n.missing > 0).map((n) => n.step)))].sort();
   return types.map((type) => {
@@ -242,6 +258,7 @@ export function keyFindings(stages: readonly StageSummary[], collectionErrors: r
   return [
     ...correctnessFindings(stages),
     ...notMeasuredFindings(stages),
+    ...loadGeneratorFindings(stages),
     ...missingNotificationFindings(stages),
     ...failedFlowFindings(stages),
     ...stageHealthFindings(stages, collectionErrors),

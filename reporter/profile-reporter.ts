@@ -15,6 +15,9 @@ import {
 } from '../contract/worker-result.ts';
 import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
+import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
+import { loadGeneratorByStage, type LoadWindow } from '../sampler/runner-load.ts';
+import type { Sample } from '../sampler/types.ts';
 import { redact, redactText } from '../helpers/redact.ts';
 import { flowsForTest, stageName } from '../helpers/stages.ts';
 import type { z } from 'zod';
@@ -73,17 +76,39 @@ function parseFrom<T>(attachment: Attachment, schema: z.ZodType<T>, clean: (valu
  * Stages whose gate did not run (`--project=C8` alone) get their Infrastructure row from this
  * machine's sampler timeline, when the run wrote one; merged shards rely on the gates' attachments.
  */
-function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], runId: string): InfraRow[] {
-  const file = infraTimeline(runId);
+function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], samples: readonly Sample[] | null): InfraRow[] {
   const missing = [...new Set(results.map((r) => r.stage))].filter((stage) => !rows.some((row) => row.stage === stage));
-  if (missing.length === 0 || !existsSync(file)) return rows;
-  const samples = parseSamples(readFileSync(file, 'utf8'));
+  if (missing.length === 0 || samples === null) return rows;
   const windows = missing.map((stage) => {
     const flows = results.filter((r) => r.stage === stage);
     return { stage: stageName(stage), start: Math.min(...flows.map((r) => r.startedAt)), end: Math.max(...flows.map((r) => r.endedAt)) };
   });
   const added = aggregateStages(samples, windows).map((infra, i) => ({ ...toInfraRow(infra), stage: missing[i]! }));
   return [...rows, ...added].sort((a, b) => a.stage - b.stage);
+}
+
+/** This machine's sampler timeline of the run, or null (no sampler ran here, as after merge-reports) with why. */
+function readTimeline(runId: string): { samples: Sample[] | null; why: string } {
+  const file = infraTimeline(runId);
+  if (!existsSync(file)) return { samples: null, why: 'no sampler timeline on this machine (the sampler did not run here)' };
+  try {
+    return { samples: parseSamples(readFileSync(file, 'utf8')), why: '' };
+  } catch (error) {
+    return { samples: null, why: `the sampler timeline is unreadable: ${(error as Error).message}` };
+  }
+}
+
+/** Each stage's measured window: from the barrier's release (or the first start) to the last flow's end. */
+function measuredWindows(results: readonly WorkerResult[]): LoadWindow[] {
+  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
+  return stages.map((stage) => {
+    const flows = results.filter((r) => r.stage === stage);
+    return {
+      stage,
+      start: Math.min(...flows.map((r) => r.barrierReleasedAt ?? r.startedAt)),
+      end: Math.max(...flows.map((r) => r.endedAt)),
+    };
+  });
 }
 
 /**
@@ -124,6 +149,7 @@ export default class ProfileReporter implements Reporter {
   private readonly results = new Map<string, WorkerResult>();
   private readonly gates = new Map<string, GateResult>();
   private readonly infra = new Map<string, InfraRow>();
+  private readonly eventLoops = new Map<string, EventLoopDelay>();
   private readonly errors = new Map<string, CollectionError>();
   /** Per stage project in this run: its keys are the stages selected (after --project filters). */
   private readonly stageProgress = new Map<number, StageProgress>();
@@ -172,6 +198,7 @@ export default class ProfileReporter implements Reporter {
     const flows = collect(WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult, redact, this.results);
     collect(GATE_RESULT_ATTACHMENT, JSON_CONTENT_TYPE, GateResult, redact, this.gates);
     collect(INFRA_ROW_ATTACHMENT, JSON_CONTENT_TYPE, InfraRow, redact, this.infra);
+    collect(EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay, (value) => value, this.eventLoops);
 
     const testFailed = result.status !== 'passed' && result.status !== 'skipped';
     if (stage !== null) {
@@ -233,11 +260,13 @@ export default class ProfileReporter implements Reporter {
     const byKey = <T>(map: Map<string, T>): T[] => [...map.keys()].sort().map((k) => map.get(k)!);
     const results = byKey(this.results);
     const meta = runMetaFrom(this.metadata, results, [...this.stageProgress.keys()], new Date().toISOString());
-    const infrastructure = withTimelineRows(byKey(this.infra), results, meta.runId);
+    const timeline = readTimeline(meta.runId);
+    const infrastructure = withTimelineRows(byKey(this.infra), results, timeline.samples);
     const report = summarize(results, {
       ...meta,
       gates: { ...reporterGates(results, meta.mode ?? 'live', infrastructure), ...gatesByStage(byKey(this.gates)) },
       infrastructure,
+      loadGenerator: loadGeneratorByStage(timeline.samples, measuredWindows(results), byKey(this.eventLoops), timeline.why),
       collectionErrors: byKey(this.errors),
       ...(results.length === 0 && this.errors.size === 0
         ? {
@@ -281,7 +310,8 @@ export default class ProfileReporter implements Reporter {
       return undefined;
     }
     const safe = report.safeConcurrency === null ? 'none' : stageName(report.safeConcurrency);
-    console.log(`escrow-ramp report: ${reportFile} (${report.overall}, safe concurrency ${safe})`);
+    const note = report.safeConcurrencyNote ? `; ${report.safeConcurrencyNote}` : '';
+    console.log(`escrow-ramp report: ${reportFile} (${report.overall}, safe concurrency ${safe}${note})`);
     if (report.overall !== 'fail') return undefined;
     const failsRun = result.status === 'passed';
     console.log(

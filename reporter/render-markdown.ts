@@ -1,11 +1,11 @@
 // report.md: the spec's "Report Template", section by section and heading by
 // heading, filled from a Report. Pure: Report + chart list in, text out.
 import type { CorrectnessKey, PaymentMode } from '../contract/worker-result.ts';
-import { LATENCY_GOALS, LOW_N, stageName } from '../helpers/stages.ts';
+import { LATENCY_GOALS, LOAD_GENERATOR_LIMITS, LOW_N, stageName } from '../helpers/stages.ts';
 import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
-import type { Report, StageSummary } from './schema.ts';
+import type { LoadGenerator, Report, StageSummary } from './schema.ts';
 import { NOTHING_MEASURED } from './summarize.ts';
 
 export interface ChartRef {
@@ -48,11 +48,16 @@ function commitShasLine(report: Report): string {
 function summary(report: Report): string[] {
   const completed = report.stages.map((s) => s.stage);
   const notRun = report.stagesNotRun.length > 0 ? ` (not run: ${stageList(report.stagesNotRun)})` : '';
-  const safe = report.safeConcurrency === null ? 'no stage passed' : `safe concurrency ${stageName(report.safeConcurrency)}`;
+  const safe =
+    report.safeConcurrency !== null
+      ? `safe concurrency ${stageName(report.safeConcurrency)}`
+      : report.safeConcurrencyNote
+        ? 'no safe concurrency claimed'
+        : 'no stage passed';
   const overall =
     report.overall === 'not-measured'
       ? `NOT MEASURED, ${report.stopReason ?? NOTHING_MEASURED}`
-      : `${report.overall.toUpperCase()}, ${safe}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`;
+      : `${report.overall.toUpperCase()}, ${safe}${report.safeConcurrencyNote ? ` (${report.safeConcurrencyNote})` : ''}${report.stopReason ? `; stop reason: ${report.stopReason}` : ''}`;
   return [
     '## Summary',
     '',
@@ -138,6 +143,40 @@ function indeterminateLines(report: Report): string[] {
   ];
 }
 
+/** The load generator's own load per stage: runner CPU share of the host, worker event-loop delay, saturation. */
+function loadGeneratorTable(report: Report): string[] {
+  if (report.stages.length === 0) return [];
+  const cpuCell = (g: LoadGenerator | null) =>
+    g === null
+      ? 'not measured'
+      : g.cpuShareMean === null
+        ? `not measured (${g.cpuNotMeasured ?? 'no reading'})`
+        : `mean ${formatPct(g.cpuShareMean)} · max ${formatPct(g.cpuShareMax)} (${plural(g.cpuSamples, 'reading')})`;
+  const loopCell = (g: LoadGenerator | null) =>
+    g === null
+      ? 'not measured'
+      : g.eventLoopP99MaxMs === null
+        ? `not measured (${g.eventLoopNotMeasured ?? 'no report'})`
+        : `max ${formatMs(g.eventLoopP99MaxMs)} · median ${formatMs(g.eventLoopP99MedianMs)} (${plural(g.eventLoopReports, 'worker report')})`;
+  const saturatedCell = (g: LoadGenerator | null) =>
+    g?.saturated === true ? `**yes**: ${g.reasons.join('; ')}` : g?.saturated === false ? 'no' : 'not measured';
+  return [
+    '### Load generator',
+    '',
+    `The suite's own processes while each stage's flows ran: the Playwright runner and its workers' CPU as a share of the host, and`,
+    `each worker's event-loop delay p99. Saturated (runner CPU above ${formatPct(LOAD_GENERATOR_LIMITS.runnerCpuShare)} on average, or a worker's p99 above ${formatMs(LOAD_GENERATOR_LIMITS.eventLoopDelayP99Ms)}):`,
+    'latencies include client-side queuing, and safe concurrency is not claimed there.',
+    '',
+    '| Stage | Runner CPU (share of host) | Worker processes | Worker event-loop delay p99 | Saturated |',
+    '|---|---|---:|---|---|',
+    ...report.stages.map((s) => {
+      const g = s.loadGenerator;
+      return row([stageName(s.stage), cpuCell(g), g?.workersMax ?? '—', loopCell(g), saturatedCell(g)]);
+    }),
+    '',
+  ];
+}
+
 function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
   const rows = report.stages.map((s) =>
     row([
@@ -171,6 +210,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ...indeterminateLines(report),
     ...(report.stagesNotRun.length > 0 ? ['', `Stages selected but not run (no worker results): ${stageList(report.stagesNotRun)}.`] : []),
     '',
+    ...loadGeneratorTable(report),
     ...operationTable(report),
     '',
     ...chartLinks(charts, 'stages'),
@@ -284,7 +324,9 @@ function decisions(report: Report): string[] {
     report.overall === 'not-measured'
       ? 'not measured (no flow ran)'
       : safe === null
-        ? 'none until C1 passes'
+        ? report.safeConcurrencyNote
+          ? 'none until a stage passes with a load generator that is not saturated'
+          : 'none until C1 passes'
         : `at most ${plural(safe, 'simultaneous flow')}, the highest stage that passed on this dev stack; confirm on production-like infrastructure first${limitNote}`;
   const fixes = report.findings.filter((f) => f.severity === 'P0' || f.severity === 'P1').map((f) => `${f.severity} ${f.title}`);
   return [
@@ -294,8 +336,10 @@ function decisions(report: Report): string[] {
       report.overall === 'not-measured'
         ? 'not measured (no flow ran)'
         : safe === null
-          ? 'none (no stage passed with every earlier stage passing)'
-          : `${stageName(safe)} (${plural(safe, 'simultaneous worker')})`
+          ? report.safeConcurrencyNote
+            ? `none: ${report.safeConcurrencyNote}`
+            : 'none (no stage passed with every earlier stage passing)'
+          : `${stageName(safe)} (${plural(safe, 'simultaneous worker')})${report.safeConcurrencyNote ? `; ${report.safeConcurrencyNote}` : ''}`
     }`,
     `- Recommended production target: ${target}`,
     `- Required fixes before next ramp: ${fixes.length > 0 ? fixes.join('; ') : 'none (no P0/P1 findings)'}`,

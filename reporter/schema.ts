@@ -79,6 +79,31 @@ export type CollectionError = z.infer<typeof CollectionError>;
 
 const nullableMs = z.number().nullable();
 
+/**
+ * The load generator's own load while a stage's flows ran (sampler/runner-load.ts): the Playwright runner's and its
+ * workers' CPU as a share of the host, and each worker's event-loop delay. Saturated: its latencies include
+ * client-side queuing, so safe concurrency is not claimed at the stage. A figure not measured is null with why.
+ */
+export const LoadGenerator = z.object({
+  /** Mean and max of the runner's processes' CPU, share (0..1) of the whole host, over the stage's readings. */
+  cpuShareMean: z.number().nullable(),
+  cpuShareMax: z.number().nullable(),
+  cpuSamples: z.number().int().nonnegative(),
+  cpuNotMeasured: z.string().nullable(),
+  /** Most worker processes seen at once. */
+  workersMax: z.number().int().nonnegative().nullable(),
+  /** The highest, and the median, of the workers' event-loop delay p99 (each worker over its test), ms. */
+  eventLoopP99MaxMs: z.number().nullable(),
+  eventLoopP99MedianMs: z.number().nullable(),
+  eventLoopReports: z.number().int().nonnegative(),
+  eventLoopNotMeasured: z.string().nullable(),
+  /** null: neither the CPU nor the event loop was measured. */
+  saturated: z.boolean().nullable(),
+  /** Each limit the stage went above. */
+  reasons: z.array(z.string()),
+});
+export type LoadGenerator = z.infer<typeof LoadGenerator>;
+
 export const StageSummary = z.object({
   stage: z.number().int().positive(),
   /** Peak number of flows running at once, measured from flow start/end times. */
@@ -126,6 +151,8 @@ export const StageSummary = z.object({
   }),
   /** null: no gate ran for this stage. */
   gate: StageGate.nullable(),
+  /** The load generator's own load during the stage; null when the reporter had nothing to say about it. */
+  loadGenerator: LoadGenerator.nullable().default(null),
   collectionErrors: z.number().int().nonnegative(),
 });
 export type StageSummary = z.infer<typeof StageSummary>;
@@ -163,6 +190,8 @@ export const Report = z.object({
   /** not-measured: no flow ran (the preflight failed, or nothing was selected), so there is no profile to pass or fail. */
   overall: z.enum(['pass', 'fail', 'not-measured']),
   safeConcurrency: z.number().int().positive().nullable(),
+  /** Why safe concurrency stops below a stage that passed: its measurements were saturated by the load generator. */
+  safeConcurrencyNote: z.string().nullable().default(null),
   stopReason: z.string().nullable(),
   /** Every stop condition that failed the run, as `<stage>: <condition>`; empty unless overall is fail. The run's exit code follows it. */
   failedConditions: z.array(z.string()).default([]),

@@ -12,7 +12,17 @@ import {
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 import { keyFindings } from './findings.ts';
 import { EXAMPLES } from './format.ts';
-import type { CollectionError, FailureGroup, InfraRow, NotificationStep, Report, StageGate, StageSummary, Versions } from './schema.ts';
+import type {
+  CollectionError,
+  FailureGroup,
+  InfraRow,
+  LoadGenerator,
+  NotificationStep,
+  Report,
+  StageGate,
+  StageSummary,
+  Versions,
+} from './schema.ts';
 import { emptySamples, percentileOrNull, statsByKey, type Samples } from './stats.ts';
 
 /** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
@@ -47,6 +57,8 @@ export interface RunMeta {
   collectionErrors?: readonly CollectionError[];
   /** A stop reason the results cannot show (e.g. the ramp runner's); otherwise derived. */
   stopReason?: string;
+  /** The load generator's own load per stage (sampler/runner-load.ts); absent: not measured. */
+  loadGenerator?: Readonly<Record<number, LoadGenerator>>;
 }
 
 /** The stop reason of a run in which no flow ran and none was expected to report: nothing was measured. */
@@ -246,6 +258,7 @@ export function summarizeStage(
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
     indeterminate,
     gate,
+    loadGenerator: null,
     collectionErrors,
   };
 }
@@ -291,23 +304,39 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
   const collectionErrors = [...(meta.collectionErrors ?? [])];
   const byStage = groupByStage(results);
   const stageLevels = ascendingUnique([...byStage.keys(), ...collectionErrors.flatMap((e) => (e.stage === null ? [] : [e.stage]))]);
-  const stages = stageLevels.map((level) =>
-    summarizeStage(level, byStage.get(level) ?? [], meta.gates?.[level] ?? null, collectionErrors.filter((e) => e.stage === level).length),
-  );
+  const stages = stageLevels.map((level) => ({
+    ...summarizeStage(
+      level,
+      byStage.get(level) ?? [],
+      meta.gates?.[level] ?? null,
+      collectionErrors.filter((e) => e.stage === level).length,
+    ),
+    loadGenerator: meta.loadGenerator?.[level] ?? null,
+  }));
   const stageByLevel = new Map(stages.map((s) => [s.stage, s]));
   const levels = ascendingUnique([...meta.levels, ...stageLevels]);
   const stagesNotRun = levels.filter((level) => !stageByLevel.has(level));
 
   // Safe concurrency: the ramp holds only while every stage up to it passed, so the first gap or failure ends it.
+  // A stage whose measurements the load generator saturated proves nothing about the target: safe concurrency stops below it.
   let safeConcurrency: number | null = null;
   let firstBreak: number | undefined;
+  let saturatedAt: StageSummary | undefined;
   for (const level of levels) {
-    if (!stageByLevel.get(level)?.passed) {
+    const stage = stageByLevel.get(level);
+    if (!stage?.passed) {
       firstBreak = level;
+      break;
+    }
+    if (stage.loadGenerator?.saturated) {
+      saturatedAt = stage;
       break;
     }
     safeConcurrency = level;
   }
+  const safeConcurrencyNote = saturatedAt
+    ? `not claimed at ${stageName(saturatedAt.stage)} or above: the load generator was saturated there (${saturatedAt.loadGenerator!.reasons.join('; ')}), so its latencies include client-side queuing`
+    : null;
   const unattributed = collectionErrors.filter((e) => e.stage === null).length;
   const unattributedReason = unattributed > 0 ? `${unattributed} test results could not be attributed to a stage` : null;
   // Nothing reported at all (the preflight failed, or no stage ran): the profile measured nothing, which is neither PASS nor FAIL.
@@ -340,6 +369,7 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     stagesNotRun,
     overall,
     safeConcurrency,
+    safeConcurrencyNote,
     stopReason:
       meta.stopReason ??
       (!measured ? NOTHING_MEASURED : null) ??

@@ -26,6 +26,11 @@ export interface SamplerOptions {
   mongoUrl?: string;
   /** The child's environment before the URLs above are added; default this process' environment. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The load generator whose own CPU is sampled (the `runner` source): default this process, which is the Playwright
+   * runner when its global setup starts the sampler; null samples no runner.
+   */
+  runnerPid?: number | null;
 }
 
 export interface RunningSampler {
@@ -37,6 +42,8 @@ export interface RunningSampler {
 export async function startSampler(options: SamplerOptions): Promise<RunningSampler> {
   const args = ['--target', options.target, '--out', options.out, '--interval-ms', String(options.intervalMs ?? 1_000)];
   if (options.pgUrlFile) args.push('--pg-url-file', options.pgUrlFile);
+  const runnerPid = options.runnerPid === undefined ? process.pid : options.runnerPid;
+  if (runnerPid !== null) args.push('--runner-pid', String(runnerPid));
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const urls = { PG_URL: options.pgUrl, RPC_URL: options.rpcUrl, REDIS_URL: options.redisUrl, MONGO_URL: options.mongoUrl };
   for (const [name, value] of Object.entries(urls)) if (value !== undefined) env[name] = value;

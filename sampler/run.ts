@@ -15,7 +15,8 @@ import { postgresSource } from './sources/postgres.ts';
 import { processesSource } from './sources/processes.ts';
 import { redisSource } from './sources/redis.ts';
 import { rpcSource } from './sources/rpc.ts';
-import { SOURCE_NAMES, withTimeout, type Sample, type Source, type SourceName, type SourceResult } from './types.ts';
+import { runnerSource } from './sources/runner.ts';
+import { SOURCE_NAMES, withTimeout, type AnySourceName, type Sample, type Source, type SourceName, type SourceResult } from './types.ts';
 
 /** The least time a source is given per line, however short the interval: loopback answers under load take this. */
 const MIN_BUDGET_MS = 1_000;
@@ -27,6 +28,8 @@ export interface CliOptions {
   intervalMs: number;
   pgUrlFile?: string;
   rpc?: string;
+  /** The Playwright runner's pid: its own CPU and its workers' are sampled as the `runner` source. */
+  runnerPid?: number;
 }
 
 export function parseCli(argv: string[]): CliOptions {
@@ -38,6 +41,7 @@ export function parseCli(argv: string[]): CliOptions {
       'pg-url-file': { type: 'string' },
       rpc: { type: 'string' },
       'interval-ms': { type: 'string', default: '1000' },
+      'runner-pid': { type: 'string' },
     },
   });
   const httpUrl = (name: string, value: string | undefined) => {
@@ -51,12 +55,16 @@ export function parseCli(argv: string[]): CliOptions {
     throw new Error(`--interval-ms=${values['interval-ms']} is not an integer in 100..60000`);
   }
   if (!values.out) throw new Error('--out is required: the JSONL file to append samples to');
+  const runnerPid = values['runner-pid'] === undefined ? undefined : Number(values['runner-pid']);
+  if (runnerPid !== undefined && (!Number.isInteger(runnerPid) || runnerPid < 1))
+    throw new Error(`--runner-pid=${values['runner-pid']} is not a process id`);
   return {
     target: httpUrl('target', values.target),
     out: values.out,
     intervalMs,
     pgUrlFile: values['pg-url-file'],
     rpc: values.rpc === undefined ? undefined : httpUrl('rpc', values.rpc),
+    runnerPid,
   };
 }
 
@@ -88,14 +96,18 @@ function secretsOf(urls: (string | undefined)[], rpcUrl: string | undefined): st
  * running is awaited again by the next line instead of starting another, so a
  * hung source never piles up requests on the target.
  */
-export function lineReader(sources: Record<SourceName, Source>, budgetMs: number): () => Promise<Sample> {
-  const pending = new Map<SourceName, Promise<SourceResult>>();
-  const read = (name: SourceName) => {
+export function lineReader(
+  sources: Record<SourceName, Source> & Partial<Record<'runner', Source>>,
+  budgetMs: number,
+): () => Promise<Sample> {
+  const pending = new Map<AnySourceName, Promise<SourceResult>>();
+  const names: AnySourceName[] = [...SOURCE_NAMES, ...(sources.runner ? (['runner'] as const) : [])];
+  const read = (name: AnySourceName) => {
     let reading = pending.get(name);
     if (!reading) {
       // A source that throws synchronously (a /proc entry gone mid-read) still yields an n/a entry, not a dead loop.
       reading = Promise.resolve()
-        .then(() => sources[name].sample())
+        .then(() => sources[name]!.sample())
         .finally(() => pending.delete(name));
       pending.set(name, reading);
     }
@@ -104,7 +116,7 @@ export function lineReader(sources: Record<SourceName, Source>, budgetMs: number
   return async () => {
     const t = Date.now();
     const entries = await Promise.all(
-      SOURCE_NAMES.map((name) =>
+      names.map((name) =>
         read(name).then(
           (result) => [name, result] as const,
           (err: Error) => [name, { na: `error: ${err.message}` }] as const,
@@ -120,7 +132,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const pgUrl = options.pgUrlFile ? await pgUrlFromState(options.pgUrlFile) : env.PG_URL || undefined;
   const rpcUrl = options.rpc ?? (env.RPC_URL || undefined);
   const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl], rpcUrl);
-  const sources: Record<SourceName, Source> = {
+  const sources: Record<SourceName, Source> & { runner: Source } = {
     host: hostSource(),
     processes: processesSource(options.target),
     postgres: postgresSource(pgUrl),
@@ -129,6 +141,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     metrics: metricsSource(options.target),
     rpc: rpcSource(rpcUrl),
     docker: dockerSource(),
+    runner: runnerSource(options.runnerPid),
   };
   await mkdir(dirname(options.out), { recursive: true });
   const file = await open(options.out, 'a');

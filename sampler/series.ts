@@ -3,7 +3,7 @@
 // is `{ na: reason }`, the reason being the source's own (for example
 // 'REDIS_URL is not set'), never 0.
 import { percentileOrNull } from '../reporter/stats.ts';
-import { isNotAvailable, naFieldReason, type NotAvailable, type Sample, type SourceName } from './types.ts';
+import { isNotAvailable, naFieldReason, type AnySourceName, type NotAvailable, type Sample } from './types.ts';
 
 export type Num = number | NotAvailable;
 
@@ -21,11 +21,15 @@ export interface Series {
 export const NO_SAMPLES = 'no samples in this window';
 
 /** The numbers of `source.field` in `samples`, in time order. */
-export function series(samples: readonly Sample[], source: SourceName, field: string): Series {
+export function series(samples: readonly Sample[], source: AnySourceName, field: string): Series {
   const points: Point[] = [];
   let reason = NO_SAMPLES;
   for (const sample of samples) {
     const result = sample[source];
+    if (result === undefined) {
+      reason = `the sampler did not sample ${source}`;
+      continue;
+    }
     if (isNotAvailable(result)) {
       reason = result.na;
       continue;

@@ -21,10 +21,15 @@ export const Sample = z.object({
   metrics: SourceResult,
   rpc: SourceResult,
   docker: SourceResult,
+  /** The load generator itself (the Playwright runner and its workers); absent in lines of a sampler started without it. */
+  runner: SourceResult.optional(),
 });
 export type Sample = z.infer<typeof Sample>;
-export type SourceName = Exclude<keyof Sample, 't'>;
-export const SOURCE_NAMES = Object.keys(Sample.shape).filter((key): key is SourceName => key !== 't');
+/** The sources every line has. */
+export type SourceName = Exclude<keyof Sample, 't' | 'runner'>;
+export const SOURCE_NAMES = Object.keys(Sample.shape).filter((key): key is SourceName => key !== 't' && key !== 'runner');
+/** Every source a line may have: the runner's only when the sampler was given the runner's pid. */
+export type AnySourceName = SourceName | 'runner';
 
 /** How long a source waits for a network answer (a probe, not a load test). */
 export const ANSWER_TIMEOUT_MS = 2_000;

@@ -43,7 +43,7 @@ export function procTable(): Map<number, PidStat> {
 }
 
 /** Resident kB of a tree: private memory summed, shared memory (Postgres' shared buffers) counted once. */
-function treeRssKb(pids: readonly number[]): number {
+export function treeRssKb(pids: readonly number[]): number {
   const present = pids.flatMap((pid) => {
     const text = readProc(`/proc/${pid}/status`);
     return text === undefined ? [] : [parsePidStatus(text)];

@@ -1,0 +1,293 @@
+// The load generator's saturation (issue 12, item 10): the runner's CPU share of the host from /proc, the workers'
+// event-loop delay, and the per-stage verdict, on hand-made inputs; every expected number is worked out beside it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, type WorkerResult } from '../../contract/worker-result.ts';
+import ProfileReporter from '../../reporter/profile-reporter.ts';
+import { renderMarkdown } from '../../reporter/render-markdown.ts';
+import { Report, type LoadGenerator } from '../../reporter/schema.ts';
+import { summarize, type RunMeta } from '../../reporter/summarize.ts';
+import { baseWorkerResult } from '../../reporter/synthetic.ts';
+import { EVENT_LOOP_ATTACHMENT, eventLoopDelayOf, monitorEventLoop, type EventLoopDelay } from '../../sampler/event-loop.ts';
+import type { PidStat } from '../../sampler/proc.ts';
+import { loadGeneratorByStage } from '../../sampler/runner-load.ts';
+import { runnerCpuShare, runnerReading, runnerSource } from '../../sampler/sources/runner.ts';
+import type { Sample } from '../../sampler/types.ts';
+
+const T0 = Date.UTC(2026, 5, 6, 12);
+
+test("the runner's processes are the runner and its workers' trees; the sandbox and the sampler under it are not", () => {
+  const stat = (pid: number, ppid: number, ticks: number): [number, PidStat] => [pid, { pid, ppid, ticks }];
+  // 100 runner; 101 and 105 workers (106 a child of 105); 102 the sandbox's shell, 103 its backend; 104 the sampler.
+  const table = new Map([
+    stat(1, 0, 5),
+    stat(100, 1, 1_000),
+    stat(101, 100, 300),
+    stat(102, 100, 1),
+    stat(103, 102, 5_000),
+    stat(104, 100, 50),
+    stat(105, 100, 200),
+    stat(106, 105, 7),
+  ]);
+  const reading = runnerReading(100, table, (pid) => pid === 101 || pid === 105, 40_000)!;
+  expect(reading.workers).toEqual([101, 105]);
+  expect(reading.pids.sort()).toEqual([100, 101, 105, 106]);
+  expect(reading.ticks).toBe(1_000 + 300 + 200 + 7);
+  expect(runnerReading(999, table, () => false, 40_000)).toBeUndefined();
+});
+
+test("the runner's CPU share is its ticks over every core's jiffies between two readings", () => {
+  const at = (ticks: number, hostTotal: number) => ({ ticks, hostTotal, workers: [], pids: [] });
+  // 150 of 200 host jiffies (2 cores x 1 s at USER_HZ 100): 75% of the host.
+  expect(runnerCpuShare(at(1_000, 10_000), at(1_150, 10_200))).toBe(0.75);
+  expect(runnerCpuShare(undefined, at(1_150, 10_200))).toBe('n/a: first reading of the runner, no CPU delta yet');
+  expect(runnerCpuShare(at(1_000, 10_000), at(1_100, 10_000))).toMatch(/^n\/a: no CPU time passed/);
+  expect(runnerCpuShare(at(1_000, 10_000), at(900, 10_200))).toMatch(/^n\/a: the runner's CPU time went down/);
+});
+
+test('the runner source reads this process from /proc: a CPU share after a busy spell, and no workers', async () => {
+  const source = runnerSource(process.pid);
+  const first = await source.sample();
+  expect(first).toMatchObject({ pid: process.pid, workers: 0, cpuFraction: 'n/a: first reading of the runner, no CPU delta yet' });
+  const until = performance.now() + 300;
+  while (performance.now() < until); // keep one core busy
+  const second = (await source.sample()) as Record<string, unknown>;
+  expect(second.cpuFraction).toBeGreaterThan(0);
+  expect(second.cpuPct).toBeGreaterThan(0);
+  expect(second.rssMb).toBeGreaterThan(0);
+  expect(await runnerSource(undefined).sample()).toEqual({
+    na: 'no runner pid (--runner-pid): the sampler was not started by a Playwright run',
+  });
+});
+
+test('event-loop delay: histogram nanoseconds become ms; a blocked loop shows in p99 and max', () => {
+  const histogram = { count: 40, mean: 12_500_000, max: 130_000_000, percentile: (p: number) => (p === 99 ? 120_000_000 : 10_400_000) };
+  expect(eventLoopDelayOf(histogram, { stage: 8, pid: 7, startedAt: 1, endedAt: 2 })).toEqual({
+    stage: 8,
+    pid: 7,
+    startedAt: 1,
+    endedAt: 2,
+    samples: 40,
+    meanMs: 12.5,
+    p50Ms: 10.4,
+    p99Ms: 120,
+    maxMs: 130,
+  });
+  const empty = eventLoopDelayOf({ count: 0, mean: NaN, max: 0, percentile: () => 0 }, { stage: 8, pid: 7, startedAt: 1, endedAt: 2 });
+  expect(empty).toMatchObject({ samples: 0, meanMs: null, p99Ms: null, maxMs: null });
+});
+
+test('a real monitor sees a loop blocked for 150 ms', async () => {
+  const monitor = monitorEventLoop();
+  await new Promise((r) => setTimeout(r, 50));
+  const until = performance.now() + 150;
+  while (performance.now() < until); // block the event loop
+  await new Promise((r) => setTimeout(r, 50));
+  const seen = monitor.stop(4);
+  expect(seen.stage).toBe(4);
+  expect(seen.pid).toBe(process.pid);
+  expect(seen.maxMs).toBeGreaterThanOrEqual(140);
+});
+
+const NA = { na: 'not in this test' };
+const sample = (t: number, runner: Sample['runner']): Sample => ({
+  t,
+  host: NA,
+  processes: NA,
+  postgres: NA,
+  redis: NA,
+  mongo: NA,
+  metrics: NA,
+  rpc: NA,
+  docker: NA,
+  runner,
+});
+const loop = (stage: number, pid: number, p99Ms: number | null): EventLoopDelay => ({
+  stage,
+  pid,
+  startedAt: 0,
+  endedAt: 1,
+  samples: p99Ms === null ? 0 : 100,
+  meanMs: p99Ms,
+  p50Ms: p99Ms,
+  p99Ms,
+  maxMs: p99Ms,
+});
+
+test('per stage: mean and max runner CPU over the readings in (start, end], the workers, the worst p99, and the verdict', () => {
+  const samples = [
+    sample(1_000, { cpuFraction: 0.99, workers: 1 }), // at the start: covers the second before it, left out
+    sample(2_000, { cpuFraction: 0.6, workers: 4 }),
+    sample(3_000, { cpuFraction: 0.8, workers: 8 }),
+    sample(4_000, { cpuFraction: 0.9, workers: 8 }), // at the end: in
+    sample(5_000, { cpuFraction: 0.1, workers: 2 }),
+    sample(6_000, { cpuFraction: 'n/a: first reading of the runner, no CPU delta yet', workers: 2 }),
+    sample(7_000, { cpuFraction: 0.2, workers: 2 }),
+  ];
+  const byStage = loadGeneratorByStage(
+    samples,
+    [
+      { stage: 8, start: 1_000, end: 4_000 },
+      { stage: 2, start: 5_500, end: 7_000 },
+    ],
+    [loop(8, 11, 20), loop(8, 12, 60), loop(8, 13, 30), loop(2, 21, null), loop(2, 22, 4)],
+  );
+  // C8: (0.6 + 0.8 + 0.9) / 3 = 0.7667 > 0.7; p99s 20, 60, 30: max 60 (pid 12) > 50, median (nearest rank) 30.
+  expect(byStage[8]).toEqual({
+    cpuShareMean: 0.7667,
+    cpuShareMax: 0.9,
+    cpuSamples: 3,
+    cpuNotMeasured: null,
+    workersMax: 8,
+    eventLoopP99MaxMs: 60,
+    eventLoopP99MedianMs: 30,
+    eventLoopReports: 3,
+    eventLoopNotMeasured: null,
+    saturated: true,
+    reasons: ['runner CPU 77% of the host on average, above 70%', 'worker event-loop delay p99 60 ms (pid 12), above 50 ms'],
+  } satisfies LoadGenerator);
+  // C2: one reading (0.2; the n/a one is no number), one worker report with a p99 (the other measured nothing).
+  expect(byStage[2]).toMatchObject({ cpuShareMean: 0.2, cpuSamples: 1, eventLoopP99MaxMs: 4, eventLoopReports: 1, saturated: false });
+});
+
+test('not measured is said with why, and a stage with nothing measured is neither saturated nor clean', () => {
+  const nothing = loadGeneratorByStage(null, [{ stage: 1, start: 0, end: 500 }], [], 'no sampler timeline on this machine');
+  expect(nothing[1]).toMatchObject({
+    cpuShareMean: null,
+    cpuNotMeasured: 'no sampler timeline on this machine',
+    eventLoopNotMeasured: 'no worker of C1 reported its event-loop delay',
+    saturated: null,
+  });
+  const short = loadGeneratorByStage([sample(2_000, { cpuFraction: 0.5 })], [{ stage: 1, start: 1_000, end: 1_400 }], []);
+  expect(short[1]!.cpuNotMeasured).toBe("no sampler reading in the stage's 400 ms");
+  const old = loadGeneratorByStage([sample(1_200, undefined)], [{ stage: 1, start: 1_000, end: 1_400 }], []);
+  expect(old[1]!.cpuNotMeasured).toBe('the sampler did not sample runner');
+});
+
+const meta = (extra: Partial<RunMeta>): RunMeta => ({
+  runId: 'run-lg',
+  mode: 'status',
+  target: 'http://127.0.0.1:4000',
+  versions: {},
+  gitSha: null,
+  levels: [16, 32],
+  generatedAt: '2026-06-06T12:00:00.000Z',
+  ...extra,
+});
+const flow = (stage: number): WorkerResult => baseWorkerResult({ stage, workerId: `C${stage}-W01`, paymentId: `p-${stage}` });
+const clean: LoadGenerator = {
+  cpuShareMean: 0.41,
+  cpuShareMax: 0.55,
+  cpuSamples: 6,
+  cpuNotMeasured: null,
+  workersMax: 16,
+  eventLoopP99MaxMs: 21,
+  eventLoopP99MedianMs: 12,
+  eventLoopReports: 16,
+  eventLoopNotMeasured: null,
+  saturated: false,
+  reasons: [],
+};
+const saturated: LoadGenerator = {
+  ...clean,
+  cpuShareMean: 0.84,
+  cpuShareMax: 0.97,
+  workersMax: 32,
+  saturated: true,
+  reasons: ['runner CPU 84% of the host on average, above 70%'],
+};
+
+test('safe concurrency is not claimed at a saturated stage, a P1 finding names it, report.md shows each stage', () => {
+  const report = summarize([flow(16), flow(32)], meta({ loadGenerator: { 16: clean, 32: saturated } }));
+  expect(report).toMatchObject({
+    overall: 'pass',
+    safeConcurrency: 16,
+    safeConcurrencyNote:
+      'not claimed at C32 or above: the load generator was saturated there (runner CPU 84% of the host on average, above 70%), so its latencies include client-side queuing',
+    failedConditions: [],
+  });
+  expect(report.stages.map((s) => s.loadGenerator?.saturated)).toEqual([false, true]);
+  expect(report.findings[0]).toMatchObject({
+    title: 'The load generator was saturated: latencies at C32 include client-side queuing',
+    severity: 'P1',
+    stages: [32],
+    evidence: 'C32: runner CPU 84% of the host on average, above 70%',
+  });
+  const md = renderMarkdown(report);
+  expect(md).toContain('| Stage | Runner CPU (share of host) | Worker processes | Worker event-loop delay p99 | Saturated |');
+  expect(md).toContain('| C16 | mean 41% · max 55% (6 readings) | 16 | max 21 ms · median 12 ms (16 worker reports) | no |');
+  expect(md).toContain(
+    '| C32 | mean 84% · max 97% (6 readings) | 32 | max 21 ms · median 12 ms (16 worker reports) | **yes**: runner CPU 84% of the host on average, above 70% |',
+  );
+  expect(md).toContain('- Current safe dev concurrency: C16 (16 simultaneous workers); not claimed at C32 or above');
+  // Saturated from the first stage: no safe concurrency is claimed, and the summary says why, not "no stage passed".
+  const fromTheStart = renderMarkdown(summarize([flow(32)], meta({ levels: [32], loadGenerator: { 32: saturated } })));
+  expect(fromTheStart).toContain('- Overall result: PASS, no safe concurrency claimed (not claimed at C32 or above');
+  expect(fromTheStart).toContain('- Current safe dev concurrency: none: not claimed at C32 or above');
+  // Without figures the table says not measured, and safe concurrency is claimed as before.
+  const unmeasured = summarize([flow(16)], meta({ levels: [16] }));
+  expect(unmeasured.safeConcurrency).toBe(16);
+  expect(renderMarkdown(unmeasured)).toContain('| C16 | not measured | — | not measured | not measured |');
+});
+
+test("the reporter takes workers' event-loop attachments and the runner's CPU from this machine's timeline", async ({}, testInfo) => {
+  const reportsDir = testInfo.outputPath('reports');
+  const runId = 'run-lg';
+  // C8 measured from the barrier (T0 + 1000) to the last flow's end (T0 + 4000): readings 0.5 and 0.7, mean 0.6.
+  mkdirSync(path.join(reportsDir, runId), { recursive: true });
+  writeFileSync(
+    path.join(reportsDir, runId, 'infra.jsonl'),
+    [
+      sample(T0 + 1_000, { cpuFraction: 0.9 }),
+      sample(T0 + 2_000, { cpuFraction: 0.5, workers: 8 }),
+      sample(T0 + 4_000, { cpuFraction: 0.7, workers: 8 }),
+    ]
+      .map((s) => `${JSON.stringify(s)}\n`)
+      .join(''),
+  );
+  const before = process.env.REPORTS_DIR;
+  process.env.REPORTS_DIR = reportsDir;
+  const reporter = new ProfileReporter({ progress: false });
+  const ends = [1, 2].map((n) => {
+    const result: WorkerResult = {
+      ...baseWorkerResult({ stage: 8, workerId: `C8-W0${n}`, paymentId: `p-${n}` }),
+      runId: `${runId}-C8-W0${n}`,
+      barrierReleasedAt: T0 + 1_000,
+      startedAt: T0,
+      endedAt: T0 + 3_000 + n * 500,
+    };
+    const attachments = [
+      { name: WORKER_RESULT_ATTACHMENT, contentType: WORKER_RESULT_CONTENT_TYPE, body: Buffer.from(JSON.stringify(result)) },
+      { name: EVENT_LOOP_ATTACHMENT, contentType: 'application/json', body: Buffer.from(JSON.stringify(loop(8, 40 + n, 10 * n))) },
+    ];
+    const test = { parent: { project: () => ({ name: 'C8' }) }, titlePath: () => ['', 'C8', 'flow'], repeatEachIndex: n - 1 };
+    return { test: test as unknown as TestCase, result: { retry: 0, status: 'passed', attachments } as unknown as TestResult };
+  });
+  try {
+    reporter.onBegin(
+      { rootDir: testInfo.outputPath(), metadata: { runId, mode: 'status' } } as unknown as FullConfig,
+      { suites: [{ title: 'C8', allTests: () => ends.map((e) => e.test) }] } as unknown as Suite,
+    );
+    for (const { test, result } of ends) reporter.onTestEnd(test, result);
+    await reporter.onEnd({ status: 'passed' } as FullResult);
+  } finally {
+    if (before === undefined) delete process.env.REPORTS_DIR;
+    else process.env.REPORTS_DIR = before;
+  }
+  const report = Report.parse(JSON.parse(readFileSync(path.join(reportsDir, runId, 'report.json'), 'utf8')));
+  expect(report.stages[0]!.loadGenerator).toEqual({
+    cpuShareMean: 0.6,
+    cpuShareMax: 0.7,
+    cpuSamples: 2,
+    cpuNotMeasured: null,
+    workersMax: 8,
+    eventLoopP99MaxMs: 20,
+    eventLoopP99MedianMs: 10,
+    eventLoopReports: 2,
+    eventLoopNotMeasured: null,
+    saturated: false,
+    reasons: [],
+  });
+});
