@@ -3,8 +3,9 @@
 // mode leaves it unpaid on purpose (dry).
 //
 // Business steps (timed in timingsMs): createPaymentIntent, scannerConfirm.
-// Probes (PAYMENT_PROBE_OPS, each its own step and op, outside those timings):
-// the underpayment, the unpaid-advance probe after it, and the evidence check.
+// Probes (PAYMENT_PROBE_OPS, each a step of its own, timed apart by the recorder
+// and its calls tagged with its name): the underpayment, the unpaid-advance
+// probe after it (or after the intent, in dry mode), and the evidence check.
 import { expect } from '@playwright/test';
 import type { ContractTransactionResponse, JsonRpcApiProvider, Provider, Wallet } from 'ethers';
 import type { Payment, PurchaseRequest } from '../contract/http.ts';
@@ -43,7 +44,6 @@ const TRANSFER_ABI = ['function transfer(address to, uint256 amount) returns (bo
  * times a step whose name ends in Probe apart from the business timings and tags the calls made inside it.
  */
 export const PAYMENT_PROBE_OPS = ['underpaymentProbe', 'unpaidAdvanceProbe', 'evidenceProbe'] as const;
-export type PaymentProbeOp = (typeof PAYMENT_PROBE_OPS)[number];
 
 /**
  * The counter of "advanced without payment" (a request or delivery that moved on while its payment was not
