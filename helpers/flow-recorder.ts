@@ -2,8 +2,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Notification } from '../contract/events.ts';
 import {
+  CORRECTNESS_KEYS,
+  measuredCorrectness,
   NO_TIMINGS,
   ZERO_CORRECTNESS,
+  type CorrectnessKey,
   type CallSample,
   type Correctness,
   type FailureClass,
@@ -47,6 +50,18 @@ export const P0_METRICS: readonly (keyof Correctness)[] = [
   'nonBuyerConfirmSuccess',
   'evidenceMismatches',
 ];
+
+/** The step whose run measures each counter: a flow that ended before it has not measured the counter (null, not 0). */
+const MEASURED_BY: Readonly<Record<CorrectnessKey, string>> = {
+  duplicateCredits: 'ledgerProbe',
+  ledgerInconsistencies: 'ledgerProbe',
+  underOverpayments: 'underpaymentProbe',
+  evidenceMismatches: 'evidenceProbe',
+  wrongRecipient: 'notifications',
+  crossWorkerLeaks: 'isolationProbe',
+  nonBuyerConfirmSuccess: 'nonBuyerConfirmProbe',
+  doubleAccepts: 'acceptRaceProbe',
+};
 
 /** Steps that are probes of correctness, not business: timed apart, outside `total`, and their calls tagged. */
 export const isProbe = (step: string): boolean => /Probe$/.test(step) || step === 'verifyEvidence';
@@ -128,6 +143,13 @@ export class FlowRecorder {
     }
   }
 
+  /** Probe steps that ran (and `notifications` once settled): what the flow measured. */
+  private get reached(): Set<string> {
+    return new Set([...Object.keys(this.probeTimings), ...(this.settled ? ['notifications'] : [])]);
+  }
+
+  private settled = false;
+
   /** Probe time spent so far (ms): what `total` leaves out. */
   get probeMs(): number {
     return Object.values(this.probeTimings).reduce((a, b) => a + b, 0);
@@ -183,7 +205,11 @@ export class FlowRecorder {
       startedAt: this.startedAt,
       endedAt,
       calls,
-      correctness: this.correctness,
+      correctness: measuredCorrectness(
+        this.mode,
+        this.correctness,
+        CORRECTNESS_KEYS.filter((key) => !this.reached.has(MEASURED_BY[key])),
+      ),
       probes: this.probes,
       evidence: this.evidence,
       // An interrupted flow with no error of its own was cut short, not failed: it has no failure class.
@@ -200,6 +226,7 @@ export class FlowRecorder {
    * that did not match the contract are counted apart.
    */
   settle(inboxes: ReadonlyMap<string, DeviceArrivals>, requestId: string | null, roleOf: (userId: string) => string): void {
+    this.settled = true;
     const used = new Set<Received>();
     this.notificationResults = this.expected.flatMap((e) => {
       const inbox = inboxes.get(e.recipientUserId);

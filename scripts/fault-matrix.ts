@@ -22,13 +22,13 @@ interface FaultCase {
   levels?: string;
   env?: Record<string, string>;
   /** The metric that must show it, read from the last stage. */
-  metric: [label: string, read: (s: Stage) => number];
+  metric: [label: string, read: (s: Stage) => number | null];
   gateReason: RegExp;
   /** Failure classes the failed flows may have. */
   classes: string[];
 }
 
-const c = (name: keyof Stage['correctness']): [string, (s: Stage) => number] => [`correctness.${name}`, (s) => s.correctness[name]];
+const c = (name: keyof Stage['correctness']): [string, (s: Stage) => number | null] => [`correctness.${name}`, (s) => s.correctness[name]];
 
 const CASES: FaultCase[] = [
   {
