@@ -9,7 +9,7 @@ import { describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../helpe
 import { flowsForTest } from '../helpers/stages.ts';
 import { now, type ExpectedNotification, type FlowRecorder } from '../helpers/flow-recorder.ts';
 import { checkNotificationLists, checkOtherFlows } from '../flow/isolation.ts';
-import { pay } from '../flow/payment.ts';
+import { payForOffer } from '../flow/payment.ts';
 import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from '../flow/probes.ts';
 import { mongoProbe, postgresProbe } from '../flow/sor-probes.ts';
 import { ok, stepper, StoppedByP0 } from '../flow/steps.ts';
@@ -107,38 +107,45 @@ async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, reco
     recorder.expect({ type, recipient: s.label, recipientUserId: s.id, triggeredAt: accepted.triggeredAt });
   }
 
-  const paidAt = await pay({ run, api, recorder, buyer, request, price: BigInt(selectedOffer.price), wallet: buyerWallet, step });
+  const price = BigInt(selectedOffer.price);
+  // The moment the target confirmed the payment; null in dry mode, where nothing pays it.
+  const paidAt = await payForOffer({ run, api, recorder, buyer, seller: selectedSeller, request, price, wallet: buyerWallet, step });
   // Offered to the stage's other flows, whose actors must each be refused them.
   const published = board
     .publish({ workerId: recorder.workerId, requestId: request.id, paymentId: recorder.ids.paymentId })
     .then(() => true)
     .catch(() => false);
-  for (const who of [buyer, selectedSeller]) {
-    recorder.expect({
-      type: 'payment_confirmed',
-      recipient: who === buyer ? 'buyer' : who.label,
-      recipientUserId: who.id,
-      triggeredAt: paidAt,
+  // Dry mode ends after the intent: a target refuses delivery before payment.
+  if (paidAt !== null) {
+    for (const who of [buyer, selectedSeller]) {
+      recorder.expect({
+        type: 'payment_confirmed',
+        recipient: who === buyer ? 'buyer' : who.label,
+        recipientUserId: who.id,
+        triggeredAt: paidAt,
+      });
+    }
+
+    await step('sellerDelivery', async () => {
+      const res = await api.deliver(selectedSeller.token, request.id, `delivered by ${recorder.workerId}`);
+      recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: answeredAt(res) });
+      return ok(res);
+    });
+    const nonSelected = sellers.find((s) => s !== selectedSeller)!;
+    await step('nonBuyerConfirmProbe', () =>
+      probeNonBuyerConfirm(recorder, api, [selectedSeller, nonSelected, actors.outsider], request.id),
+    );
+    await step('buyerConfirmDelivery', async () => {
+      const res = await api.confirmDelivery(buyer.token, request.id);
+      recorder.expect({
+        type: 'delivery_confirmed',
+        recipient: selectedSeller.label,
+        recipientUserId: selectedSeller.id,
+        triggeredAt: answeredAt(res),
+      });
+      return ok(res);
     });
   }
-
-  await step('sellerDelivery', async () => {
-    const res = await api.deliver(selectedSeller.token, request.id, `delivered by ${recorder.workerId}`);
-    recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: answeredAt(res) });
-    return ok(res);
-  });
-  const nonSelected = sellers.find((s) => s !== selectedSeller)!;
-  await step('nonBuyerConfirmProbe', () => probeNonBuyerConfirm(recorder, api, [selectedSeller, nonSelected, actors.outsider], request.id));
-  await step('buyerConfirmDelivery', async () => {
-    const res = await api.confirmDelivery(buyer.token, request.id);
-    recorder.expect({
-      type: 'delivery_confirmed',
-      recipient: selectedSeller.label,
-      recipientUserId: selectedSeller.id,
-      triggeredAt: answeredAt(res),
-    });
-    return ok(res);
-  });
   // The business flow only: the probes run inside this window (racing accepts, underpayment, non-buyer confirmations) are left out.
   recorder.timings.total = Math.round(now() - flowStart - recorder.probeMs);
 
