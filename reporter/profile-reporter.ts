@@ -98,17 +98,15 @@ function readTimeline(runId: string): { samples: Sample[] | null; why: string } 
   }
 }
 
-/** Each stage's measured window: from the barrier's release (or the first start) to the last flow's end. */
+/** Each stage's measured spans: every flow from the barrier's release (or its start, when it never got there) to its end. */
 function measuredWindows(results: readonly WorkerResult[]): LoadWindow[] {
   const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
-  return stages.map((stage) => {
-    const flows = results.filter((r) => r.stage === stage);
-    return {
-      stage,
-      start: Math.min(...flows.map((r) => r.barrierReleasedAt ?? r.startedAt)),
-      end: Math.max(...flows.map((r) => r.endedAt)),
-    };
-  });
+  return stages.map((stage) => ({
+    stage,
+    spans: results
+      .filter((r) => r.stage === stage)
+      .map((r) => [Math.min(r.barrierReleasedAt ?? r.startedAt, r.endedAt), r.endedAt] as const),
+  }));
 }
 
 /**

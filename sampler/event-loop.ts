@@ -6,8 +6,11 @@
 //
 // Wiring (fixtures/), one auto fixture per test:
 //   const loop = monitorEventLoop();
-//   await use();
+//   await use(loop);
 //   await attachEventLoopDelay(testInfo, stage, loop);
+// and loop.reset() when the stage's barrier releases the flows, so the worker's
+// setup (module loading, registration, socket connects) is left out: only the
+// measured part of the flow counts, as for the latencies it would distort.
 // Imports only zod and node:perf_hooks, so a lean worker stays lean.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -36,7 +39,9 @@ export const EventLoopDelay = z.object({
 export type EventLoopDelay = z.infer<typeof EventLoopDelay>;
 
 export interface EventLoopMonitor {
-  /** Stops the monitor and returns what it saw since it started. */
+  /** Forgets what was seen so far: call it when the measured part begins (the barrier's release). */
+  reset(): void;
+  /** Stops the monitor and returns what it saw since it started or was last reset. */
   stop(stage: number): EventLoopDelay;
 }
 
@@ -62,9 +67,13 @@ export function eventLoopDelayOf(
 /** Starts measuring this process's event-loop delay. */
 export function monitorEventLoop(resolutionMs = EVENT_LOOP_RESOLUTION_MS): EventLoopMonitor {
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
-  const startedAt = Date.now();
+  let startedAt = Date.now();
   histogram.enable();
   return {
+    reset() {
+      histogram.reset();
+      startedAt = Date.now();
+    },
     stop(stage) {
       histogram.disable();
       return eventLoopDelayOf(histogram, { stage, pid: process.pid, startedAt, endedAt: Date.now() });

@@ -12,7 +12,7 @@ import { summarize, type RunMeta } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
 import { EVENT_LOOP_ATTACHMENT, eventLoopDelayOf, monitorEventLoop, type EventLoopDelay } from '../../sampler/event-loop.ts';
 import type { PidStat } from '../../sampler/proc.ts';
-import { loadGeneratorByStage } from '../../sampler/runner-load.ts';
+import { loadGeneratorByStage, mergeSpans } from '../../sampler/runner-load.ts';
 import { runnerCpuShare, runnerReading, runnerSource } from '../../sampler/sources/runner.ts';
 import type { Sample } from '../../sampler/types.ts';
 
@@ -118,7 +118,7 @@ const loop = (stage: number, pid: number, p99Ms: number | null): EventLoopDelay 
 
 test('per stage: mean and max runner CPU over the readings in (start, end], the workers, the worst p99, and the verdict', () => {
   const samples = [
-    sample(1_000, { cpuFraction: 0.99, workers: 1 }), // at the start: covers the second before it, left out
+    sample(1_000, { cpuFraction: 0.99, workers: 1 }), // at the start: it covers the second before it, left out
     sample(2_000, { cpuFraction: 0.6, workers: 4 }),
     sample(3_000, { cpuFraction: 0.8, workers: 8 }),
     sample(4_000, { cpuFraction: 0.9, workers: 8 }), // at the end: in
@@ -129,8 +129,8 @@ test('per stage: mean and max runner CPU over the readings in (start, end], the 
   const byStage = loadGeneratorByStage(
     samples,
     [
-      { stage: 8, start: 1_000, end: 4_000 },
-      { stage: 2, start: 5_500, end: 7_000 },
+      { stage: 8, spans: [[1_000, 4_000]] },
+      { stage: 2, spans: [[5_500, 7_000]] },
     ],
     [loop(8, 11, 20), loop(8, 12, 60), loop(8, 13, 30), loop(2, 21, null), loop(2, 22, 4)],
   );
@@ -148,22 +148,52 @@ test('per stage: mean and max runner CPU over the readings in (start, end], the 
     saturated: true,
     reasons: ['runner CPU 77% of the host on average, above 70%', 'worker event-loop delay p99 60 ms (pid 12), above 50 ms'],
   } satisfies LoadGenerator);
-  // C2: one reading (0.2; the n/a one is no number), one worker report with a p99 (the other measured nothing).
+  // C2 (5500..7000): 6000 covers half its second but is n/a, 7000 is 0.2; one worker report has a p99 (the other none).
   expect(byStage[2]).toMatchObject({ cpuShareMean: 0.2, cpuSamples: 1, eventLoopP99MaxMs: 4, eventLoopReports: 1, saturated: false });
 });
 
 test('not measured is said with why, and a stage with nothing measured is neither saturated nor clean', () => {
-  const nothing = loadGeneratorByStage(null, [{ stage: 1, start: 0, end: 500 }], [], 'no sampler timeline on this machine');
+  const nothing = loadGeneratorByStage(null, [{ stage: 1, spans: [[0, 500]] }], [], 'no sampler timeline on this machine');
   expect(nothing[1]).toMatchObject({
     cpuShareMean: null,
     cpuNotMeasured: 'no sampler timeline on this machine',
     eventLoopNotMeasured: 'no worker of C1 reported its event-loop delay',
     saturated: null,
   });
-  const short = loadGeneratorByStage([sample(2_000, { cpuFraction: 0.5 })], [{ stage: 1, start: 1_000, end: 1_400 }], []);
-  expect(short[1]!.cpuNotMeasured).toBe("no sampler reading in the stage's 400 ms");
-  const old = loadGeneratorByStage([sample(1_200, undefined)], [{ stage: 1, start: 1_000, end: 1_400 }], []);
+  const short = loadGeneratorByStage(
+    [sample(2_000, { cpuFraction: 0.5 }), sample(3_000, { cpuFraction: 0.5 })],
+    [{ stage: 1, spans: [[1_000, 1_400]] }],
+    [],
+  );
+  expect(short[1]!.cpuNotMeasured).toBe("no sampler reading in the stage's 400 ms of measured flows");
+  const old = loadGeneratorByStage([sample(1_000, undefined), sample(1_300, undefined)], [{ stage: 1, spans: [[1_000, 1_400]] }], []);
   expect(old[1]!.cpuNotMeasured).toBe('the sampler did not sample runner');
+});
+
+test('with ROUNDS > 1 only the time flows were measured counts: the gap in which new workers start is left out', () => {
+  const samples = [
+    sample(1_000, { cpuFraction: 0.3, workers: 2 }),
+    sample(2_000, { cpuFraction: 0.8, workers: 2 }), // covers 1000..2000, half of it round 1 (1000..1500): weight 0.5
+    sample(3_000, { cpuFraction: 0.95, workers: 4 }), // 2000..3000: between the rounds, round 2's workers start: left out
+    sample(4_000, { cpuFraction: 0.6, workers: 2 }), // 3000..4000, half of it round 2 (3000..3500): weight 0.5
+  ];
+  const spans: [number, number][] = [
+    [1_000, 1_500],
+    [1_100, 1_400], // a second flow of round 1, inside the first
+    [3_000, 3_500],
+  ];
+  // (0.5 x 0.8 + 0.5 x 0.6) / (0.5 + 0.5) = 0.7: not above 70%, so not saturated; max over overlapping readings 0.8.
+  expect(loadGeneratorByStage(samples, [{ stage: 2, spans }], [])[2]).toMatchObject({
+    cpuShareMean: 0.7,
+    cpuShareMax: 0.8,
+    cpuSamples: 2,
+    workersMax: 2,
+    saturated: false,
+  });
+  expect(mergeSpans(spans)).toEqual([
+    [1_000, 1_500],
+    [3_000, 3_500],
+  ]);
 });
 
 const meta = (extra: Partial<RunMeta>): RunMeta => ({
