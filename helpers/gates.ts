@@ -23,12 +23,19 @@ export interface GateInput {
   results: readonly WorkerResult[];
   mode: PaymentMode;
   infra?: GateInfra | null;
+  /**
+   * Flows the stage was to run (level x ROUNDS), when known: fewer results than this means flows went unjudged
+   * (a result overwritten or never written), which fails the gate. Unknown in fixed-duration mode and per shard.
+   */
+  expectedFlows?: number;
 }
 
 export interface GateVerdict {
   stage: number;
   passed: boolean;
   reasons: string[];
+  /** Flows the gate judged: every result of the stage, each round's included. */
+  flows: number;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -45,7 +52,7 @@ function duplicates(values: (string | null)[]): string[] {
   return [...dup];
 }
 
-export function evaluateGate({ stage, previous, results, mode, infra }: GateInput): GateVerdict {
+export function evaluateGate({ stage, previous, results, mode, infra, expectedFlows }: GateInput): GateVerdict {
   const reasons: string[] = [];
   const c = stage.correctness;
   const name = stageName(stage.stage);
@@ -63,9 +70,9 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
   p0(c.underOverpayments, 'under/overpayment accepted', 'underOverpayments');
   p0(c.doubleAccepts, 'more than one offer accepted', 'doubleAccepts');
 
-  const knownGapFlows = new Set(results.filter((r) => r.classification === 'known-gap').map((r) => r.workerId));
+  // By result, not by workerId: two results with one id (an id scheme that repeats across rounds) are still two flows.
   const missingUnexplained = results
-    .filter((r) => !knownGapFlows.has(r.workerId))
+    .filter((r) => r.classification !== 'known-gap')
     .reduce((n, r) => n + r.notifications.filter((x) => !x.observed).length, 0);
   if (missingUnexplained > 0)
     reasons.push(`P0 expected notification missing without known-gap classification: ${missingUnexplained} in ${name}`);
@@ -121,5 +128,10 @@ export function evaluateGate({ stage, previous, results, mode, infra }: GateInpu
   if (success < required)
     reasons.push(`completed-flow success ${pct(success)} below ${pct(required)} for ${name} (${stage.pass} of ${stage.flows} passed)`);
 
-  return { stage: stage.stage, passed: reasons.length === 0, reasons };
+  if (expectedFlows !== undefined && results.length < expectedFlows)
+    reasons.push(
+      `only ${results.length} of ${expectedFlows} flows of ${name} have a result to judge: every flow of every round must be judged`,
+    );
+
+  return { stage: stage.stage, passed: reasons.length === 0, reasons, flows: results.length };
 }

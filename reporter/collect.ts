@@ -56,9 +56,11 @@ export function parseAttachment<T>(
 /** One verdict per stage: every gate of the stage must pass, and all their reasons are kept. */
 export function gatesByStage(gates: readonly GateResult[]): Record<number, StageGate> {
   const byStage: Record<number, StageGate> = {};
-  for (const { stage, passed, reasons } of gates) {
+  for (const { stage, passed, reasons, flows } of gates) {
     const before = byStage[stage] ?? { passed: true, reasons: [] };
-    byStage[stage] = { passed: before.passed && passed, reasons: [...before.reasons, ...reasons] };
+    // Shards' gates each judge their own flows: the stage's gate judged their sum.
+    const judged = flows === undefined && before.flows === undefined ? {} : { flows: (before.flows ?? 0) + (flows ?? 0) };
+    byStage[stage] = { passed: before.passed && passed, reasons: [...before.reasons, ...reasons], ...judged };
   }
   return byStage;
 }

@@ -134,7 +134,7 @@ function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infr
       mode,
       infra: { restarts: restartCount ? { components: restartCount } : {} },
     });
-    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons };
+    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons, flows: verdict.flows };
   });
   return gates;
 }

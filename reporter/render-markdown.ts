@@ -195,7 +195,8 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
   const accounted = report.stages.map(
     (s) =>
       `${stageName(s.stage)} ${s.flows} started = ${s.flows} reported (${s.pass} pass, ${s.fail - s.interrupted} fail, ${s.interrupted} interrupted` +
-      `${s.runnerReported > 0 ? `; ${s.runnerReported} reported by the runner because the worker ended first` : ''})`,
+      `${s.runnerReported > 0 ? `; ${s.runnerReported} reported by the runner because the worker ended first` : ''}` +
+      `${s.gate?.flows !== undefined ? `; stop conditions judged on ${plural(s.gate.flows, 'flow')}` : ''})`,
   );
   return [
     '## Stage Results',

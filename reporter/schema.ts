@@ -38,7 +38,12 @@ export const StageNotifications = NotificationStep.omit({ step: true, missingExa
 });
 export type StageNotifications = z.infer<typeof StageNotifications>;
 
-export const StageGate = z.object({ passed: z.boolean(), reasons: z.array(z.string()) });
+export const StageGate = z.object({
+  passed: z.boolean(),
+  reasons: z.array(z.string()),
+  /** Flows the gate judged (every round's); absent in gate results written before it was counted. */
+  flows: z.number().int().nonnegative().optional(),
+});
 export type StageGate = z.infer<typeof StageGate>;
 
 /** A gate's verdict on a stage, as the gate attaches it (attachment GATE_RESULT_ATTACHMENT, JSON body). */

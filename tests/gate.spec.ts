@@ -15,11 +15,22 @@ import { RUN_ENV } from '../helpers/run-env.ts';
 import { infraTimeline, workersDir } from '../helpers/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 
+/**
+ * Every flow's result of the run, each round's included: the flows write one file per flow (ids unique per round,
+ * `C8-W03-R2`). A file that does not parse fails the gate with its name rather than going unjudged.
+ */
 async function stageResults(runId: string): Promise<WorkerResult[]> {
   const dir = workersDir(runId);
   const files = await readdir(dir).catch(() => [] as string[]);
   return Promise.all(
-    files.filter((f) => f.endsWith('.json')).map(async (f) => WorkerResult.parse(JSON.parse(await readFile(join(dir, f), 'utf8')))),
+    files
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map(async (f) => {
+        const parsed = WorkerResult.safeParse(JSON.parse(await readFile(join(dir, f), 'utf8')));
+        if (!parsed.success) throw new Error(`workers/${f} is not a worker result: ${parsed.error.issues[0]?.message}`);
+        return parsed.data;
+      }),
   );
 }
 
@@ -119,14 +130,18 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
       contentType: 'application/json',
     });
   });
+  // Every flow of the stage is judged: level x ROUNDS of them (fixed-duration mode runs as many as fit, and a shard's
+  // gate sees its own machine's flows only, so neither has a count to hold the results to).
+  const sharded = (testInfo.config.shard?.total ?? 1) > 1;
   const verdict = evaluateGate({
     stage,
     previous: summaries.slice(0, -1),
-    results: all.filter((r) => r.stage === level),
+    results: flows,
     mode: cfg.mode,
     infra,
+    ...(cfg.STAGE_DURATION || sharded ? {} : { expectedFlows: level * cfg.ROUNDS }),
   });
   await testInfo.attach(GATE_RESULT_ATTACHMENT, { body: JSON.stringify(verdict), contentType: 'application/json' });
   expect(stage.flows, `${stageName(level)} produced results`).toBeGreaterThan(0);
-  expect(verdict.reasons, `${stageName(level)} gate`).toEqual([]);
+  expect(verdict.reasons, `${stageName(level)} gate, on ${verdict.flows} flows`).toEqual([]);
 });

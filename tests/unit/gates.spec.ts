@@ -45,7 +45,7 @@ const withCounter = (name: keyof Correctness, evidence: string): Partial<WorkerR
 });
 
 test('a clean stage passes its gate', () => {
-  expect(gate(flows(4, 4))).toEqual({ stage: 4, passed: true, reasons: [] });
+  expect(gate(flows(4, 4))).toEqual({ stage: 4, passed: true, reasons: [], flows: 4 });
 });
 
 const P0: [keyof Correctness, RegExp][] = [
