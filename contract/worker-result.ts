@@ -97,6 +97,8 @@ export const Correctness = z.object({
   evidenceMismatches: z.number().int().nonnegative(),
   /** More than one accept succeeded when accepts raced. */
   doubleAccepts: z.number().int().nonnegative(),
+  /** A request or delivery that moved on (paid, delivered, credited) while its payment was not confirmed. */
+  advancedWithoutPayment: z.number().int().nonnegative().default(0),
 });
 export type Correctness = z.infer<typeof Correctness>;
 export type CorrectnessKey = keyof Correctness;
@@ -110,6 +112,7 @@ export const ZERO_CORRECTNESS: Correctness = {
   underOverpayments: 0,
   evidenceMismatches: 0,
   doubleAccepts: 0,
+  advancedWithoutPayment: 0,
 };
 
 const PAID_MODES: readonly PaymentMode[] = ['live', 'fixture'];
@@ -138,6 +141,8 @@ export const MEASURED_IN: Readonly<Record<CorrectnessKey, readonly PaymentMode[]
   nonBuyerConfirmSuccess: EVERY_MODE,
   /** The racing accepts. */
   doubleAccepts: EVERY_MODE,
+  /** The unpaid-advance probe, while the payment is pending (after the underpayment; in dry mode, never paid). */
+  advancedWithoutPayment: ['live', 'fixture', 'dry'],
 };
 
 const counter = (description: string) => z.number().int().nonnegative().nullable().describe(description);
@@ -159,6 +164,9 @@ export const MeasuredCorrectness = z.object({
   underOverpayments: counter(`Under- or overpayments the target accepted as paid. ${NULL_WHEN_UNPAID}`),
   evidenceMismatches: counter(`Paid without correct chain/token/destination/amount evidence. ${NULL_WHEN_UNPAID}`),
   doubleAccepts: counter(`Offers accepted beyond one when accepts raced. ${NULL_WHEN_UNREACHED}`),
+  advancedWithoutPayment: counter(
+    'A request or delivery that moved on while its payment was not confirmed. Null in status mode (the status route is the payment), and when the flow ended before the unpaid-advance probe, and in results written before it existed.',
+  ).default(null),
 });
 export type MeasuredCorrectness = z.infer<typeof MeasuredCorrectness>;
 

@@ -45,11 +45,8 @@ const TRANSFER_ABI = ['function transfer(address to, uint256 amount) returns (bo
  */
 export const PAYMENT_PROBE_OPS = ['underpaymentProbe', 'unpaidAdvanceProbe', 'evidenceProbe'] as const;
 
-/**
- * The counter of "advanced without payment" (a request or delivery that moved on while its payment was not
- * confirmed). The worker result has no counter of its own for it yet: it is the accepted-underpayment P0 until one is added.
- */
-export const ADVANCED_WITHOUT_PAYMENT: keyof Correctness = 'underOverpayments';
+/** The counter of "advanced without payment" (a request or delivery that moved on while its payment was not confirmed). */
+export const ADVANCED_WITHOUT_PAYMENT: keyof Correctness = 'advancedWithoutPayment';
 
 export interface PaymentContext {
   run: Run;

@@ -49,6 +49,7 @@ export const P0_METRICS: readonly (keyof Correctness)[] = [
   'crossWorkerLeaks',
   'nonBuyerConfirmSuccess',
   'evidenceMismatches',
+  'advancedWithoutPayment',
 ];
 
 /** The step whose run measures each counter: a flow that ended before it has not measured the counter (null, not 0). */
@@ -61,6 +62,7 @@ const MEASURED_BY: Readonly<Record<CorrectnessKey, string>> = {
   crossWorkerLeaks: 'isolationProbe',
   nonBuyerConfirmSuccess: 'nonBuyerConfirmProbe',
   doubleAccepts: 'acceptRaceProbe',
+  advancedWithoutPayment: 'unpaidAdvanceProbe',
 };
 
 /** Steps that are probes of correctness, not business: timed apart, outside `total`, and their calls tagged. */

@@ -69,6 +69,7 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
   p0(c.ledgerInconsistencies, 'ledger inconsistency', 'ledgerInconsistencies');
   p0(c.underOverpayments, 'under/overpayment accepted', 'underOverpayments');
   p0(c.doubleAccepts, 'more than one offer accepted', 'doubleAccepts');
+  p0(c.advancedWithoutPayment, 'request or delivery advanced without payment', 'advancedWithoutPayment');
 
   // By result, not by workerId: two results with one id (an id scheme that repeats across rounds) are still two flows.
   const missingUnexplained = results

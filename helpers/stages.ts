@@ -89,6 +89,7 @@ export const STOP_CONDITIONS = {
     'underOverpayments',
     'evidenceMismatches',
     'doubleAccepts',
+    'advancedWithoutPayment',
   ],
 } as const;
 

@@ -36,6 +36,11 @@ const COUNTER_FINDING: Record<ZeroToleranceKey, { title: string; nextAction: str
     title: 'Payment marked paid without correct chain/token/destination/amount evidence',
     nextAction: 'Stop the ramp; the scanner must verify chain, token, destination and amount before marking a payment paid.',
   },
+  advancedWithoutPayment: {
+    title: 'Request or delivery advanced without payment',
+    nextAction:
+      'Stop the ramp; paid, delivery and credit must wait for a confirmed payment (check the status route and the state machine).',
+  },
   doubleAccepts: {
     title: 'More than one offer accepted for a request',
     nextAction: 'Stop the ramp; make accept atomic so one offer per request can win.',

@@ -63,6 +63,8 @@ const BAD: [name: string, value: string, shown: string, allowed: string][] = [
   ['REDIS_URL', 'http://:hunter22@cache:6379', 'http://:***@cache:6379', 'must be a redis or rediss URL'],
   ['MONGO_URL', 'postgres://x', 'postgres://x', 'must be a mongodb or mongodb+srv URL'],
   ['NOTIFY_TIMEOUT_MS', '10', '10', 'must be an integer in 100..600000'],
+  ['STOP_ON_P0', 'maybe', 'maybe', 'must be true or false'],
+  ['KNOWN_GAPS_FILE', '/no/such/gaps.json', '/no/such/gaps.json', 'names no file'],
   ['BARRIER_TIMEOUT_MS', 'abc', 'abc', 'must be an integer in 1000..3600000'],
   ['OP_TIMEOUT_MS', '1e4', '1e4', 'must be an integer in 100..600000'],
   [
@@ -82,6 +84,7 @@ test.describe('parseEnv defaults', () => {
       ROUNDS: 1,
       FLOWS_PER_WORKER: 1,
       SELLERS_PER_WORKER: 3,
+      STOP_ON_P0: true,
       DEVICES_PER_USER: 1,
       NOTIFY_TIMEOUT_MS: 10_000,
       BARRIER_TIMEOUT_MS: 120_000,
@@ -187,4 +190,10 @@ test.describe('parseEnv errors', () => {
     expect(lines).toContain(`STAGE_DURATION="25h" ${DURATION_RANGE}`);
     expect(lines).toContain(`RUN_ID="has space" ${RUN_ID}`);
   });
+});
+
+test('STOP_ON_P0=false keeps a stage running after a P0 (exploratory runs); 1 and 0 are read as true and false', () => {
+  expect(parseEnv({ STOP_ON_P0: 'false' }).STOP_ON_P0).toBe(false);
+  expect(parseEnv({ STOP_ON_P0: '0' }).STOP_ON_P0).toBe(false);
+  expect(parseEnv({ STOP_ON_P0: '1' }).STOP_ON_P0).toBe(true);
 });

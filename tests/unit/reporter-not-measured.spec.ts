@@ -49,8 +49,13 @@ test('the contract: status and dry mode measure no payment counter, live and fix
     underOverpayments: null,
     evidenceMismatches: null,
     doubleAccepts: 0,
+    advancedWithoutPayment: null,
   });
-  expect(measuredCorrectness('dry', ZERO_CORRECTNESS)).toEqual(measuredCorrectness('status', ZERO_CORRECTNESS));
+  // Dry mode pays nothing either, but its unpaid-advance probe checks nothing moves on without payment.
+  expect(measuredCorrectness('dry', ZERO_CORRECTNESS)).toEqual({
+    ...measuredCorrectness('status', ZERO_CORRECTNESS),
+    advancedWithoutPayment: 0,
+  });
   expect(measuredCorrectness('fixture', ZERO_CORRECTNESS)).toEqual(ZERO_CORRECTNESS);
   expect(measuredCorrectness('live', ZERO_CORRECTNESS)).toEqual(ZERO_CORRECTNESS);
   for (const key of PAYMENT_COUNTERS) expect(MEASURED_IN[key], key).toEqual(['live', 'fixture']);
@@ -89,12 +94,14 @@ test('a status-mode stage: report.json has null for the payment counters with th
     underOverpayments: null,
     evidenceMismatches: null,
     doubleAccepts: 0,
+    advancedWithoutPayment: null,
   });
   expect(c2.correctnessNotMeasured).toEqual({
     duplicateCredits: { flows: 2, reason: 'status mode' },
     ledgerInconsistencies: { flows: 2, reason: 'status mode' },
     underOverpayments: { flows: 2, reason: 'status mode' },
     evidenceMismatches: { flows: 2, reason: 'status mode' },
+    advancedWithoutPayment: { flows: 2, reason: 'status mode' },
   });
   // Not measured is no violation: the stage passes, and report.json round-trips through its schema with the nulls.
   expect(report.overall).toBe('pass');
