@@ -164,6 +164,6 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   await file.close();
   await Promise.all(
-    Object.values(sources).map((s) => (s.close ? withTimeout(s.close(), CLOSE_TIMEOUT_MS, 'close').catch(() => undefined) : undefined)),
+    Object.values(sources).flatMap((s) => (s.close ? [withTimeout(s.close(), CLOSE_TIMEOUT_MS, 'close').catch(() => undefined)] : [])),
   );
 }

@@ -238,7 +238,8 @@ async function check(c: FaultCase): Promise<Outcome> {
   const stage = report?.stages.filter((s) => s.flows > 0).at(-1);
   const metricValue = stage ? c.metric[1](stage) : null;
   const reasons = report?.stages.flatMap((s) => s.gate?.reasons ?? []) ?? [];
-  const classes = [...new Set(report?.stages.flatMap((s) => s.failures.map((f) => f.class)) ?? [])];
+  // Flows a P0 stopped (STOP_ON_P0) are interrupted, not failed: the fault shows in the flow that saw it.
+  const classes = [...new Set(report?.stages.flatMap((s) => s.failures.map((f) => f.class)) ?? [])].filter((k) => k !== 'interrupted');
   if (exit === 0) problems.push('the run passed');
   if (!metricValue) problems.push(`${c.metric[0]} is ${metricValue}`);
   if (!reasons.some((r) => c.gateReason.test(r)))
