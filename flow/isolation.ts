@@ -7,7 +7,7 @@ import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { Inbox } from '../driver/inbox.ts';
 import type { Board } from '../helpers/board.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
-import type { Actor } from '../fixtures/flow.ts';
+import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
 
 export async function checkNotificationLists(

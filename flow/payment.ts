@@ -14,8 +14,8 @@ import { viaChainRpc } from '../driver/errors.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
 import { now } from '../helpers/flow-recorder.ts';
-import type { Actor } from '../fixtures/flow.ts';
-import type { Run } from '../fixtures/run.ts';
+import type { Actor } from './kit.ts';
+import type { Run } from './kit.ts';
 import { ok } from './steps.ts';
 import {
   confirmationMoment,

@@ -5,7 +5,7 @@
 // flow/payment.ts, their pure judgement in flow/evidence.ts.
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { FlowRecorder } from '../helpers/flow-recorder.ts';
-import type { Actor } from '../fixtures/flow.ts';
+import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
 
 export { TRANSFER_TOPIC } from './evidence.ts';

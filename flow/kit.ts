@@ -1,0 +1,56 @@
+// What one flow works with, as types: the run as a worker sees it, the flow's actors, and the kit the flows
+// fixture hands each flow. The fixtures (fixtures/) build these; the flow (flow/) only uses them.
+import type { Agent } from 'undici';
+import type { Wallet } from 'ethers';
+import type { ChainInfo, Version } from '../contract/http.ts';
+import type { HttpEscrowDriver } from '../driver/http-driver.ts';
+import type { Inbox } from '../driver/inbox.ts';
+import type { SuiteConfig } from '../helpers/config.ts';
+import type { Board } from '../helpers/board.ts';
+import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+
+export interface Run {
+  cfg: SuiteConfig;
+  runId: string;
+  /** Concurrency level of the stage this worker serves. */
+  stage: number;
+  targetUrl: string;
+  coordinatorUrl: string;
+  chain: ChainInfo;
+  version: Version;
+  agent: Agent;
+  /** The system of record for probes: PG_URL, or the sandbox's own database. */
+  pgUrl: string | undefined;
+}
+
+export interface Actor {
+  label: string;
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export interface Actors {
+  buyer: Actor;
+  sellers: Actor[];
+  /** A second buyer of this worker: must never see or touch the buyer's request. */
+  outsider: Actor;
+  all: Actor[];
+  roleOf: (userId: string) => string;
+}
+
+/** Everything one flow uses. */
+export interface FlowKit {
+  run: Run;
+  recorder: FlowRecorder;
+  api: HttpEscrowDriver;
+  actors: Actors;
+  inboxes: Map<string, Inbox>;
+  /** Live mode: a fresh wallet funded with gas and tUSDT; null in other modes. */
+  wallet: Wallet | null;
+  /** The stage's board: this flow publishes its ids there and reads other flows'. */
+  board: Board;
+  /** Ends this flow's watch for a P0 elsewhere in the stage. */
+  stopWatch: AbortController;
+}
