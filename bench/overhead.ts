@@ -201,7 +201,7 @@ async function seedRequest(driver: HttpEscrowDriver): Promise<{ token: string; r
   const register = async (role: 'buyer' | 'seller', i: number) => {
     const res = await driver.register({ username: `bench-${tag}-${role}-${i}`, password: 'correct horse battery', role });
     if (!res.ok) throw new Error(`register: ${res.status} ${res.error?.message}`);
-    return res.data!;
+    return res.data;
   };
   const buyer = await register('buyer', 0);
   const sellers = await Promise.all([1, 2, 3].map((i) => register('seller', i)));
@@ -212,10 +212,10 @@ async function seedRequest(driver: HttpEscrowDriver): Promise<{ token: string; r
   });
   if (!created.ok) throw new Error(`createRequest: ${created.status} ${created.error?.message}`);
   for (const [i, s] of sellers.entries()) {
-    const offer = await driver.createOffer(s.token, created.data!.id, ((10n + BigInt(i)) * 10n ** 18n).toString());
+    const offer = await driver.createOffer(s.token, created.data.id, ((10n + BigInt(i)) * 10n ** 18n).toString());
     if (!offer.ok) throw new Error(`createOffer: ${offer.status} ${offer.error?.message}`);
   }
-  return { token: buyer.token, requestId: created.data!.id };
+  return { token: buyer.token, requestId: created.data.id };
 }
 
 export async function timingOverhead(calls = 1000, warmup = 100): Promise<Overhead> {

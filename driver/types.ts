@@ -38,15 +38,10 @@ export interface CallRecord {
   responseBody?: unknown;
 }
 
-export interface ApiResult<T> {
-  status: number;
-  ok: boolean;
-  /** Present when ok. */
-  data?: T;
-  /** Present when not ok. */
-  error?: ApiError;
-  record: CallRecord;
-}
+/** A call's result: the data when the target did what was asked (ok), its error when it answered no. */
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T; error?: undefined; record: CallRecord }
+  | { ok: false; status: number; data?: undefined; error: ApiError; record: CallRecord };
 
 export type Credentials = { username: string; password: string };
 type Out<S extends z.ZodType> = Promise<ApiResult<z.infer<S>>>;

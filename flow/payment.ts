@@ -97,7 +97,7 @@ async function confirmByScanner(ctx: PaymentContext, payment: Payment): Promise<
       lastAnswer = `answered ${res.status}: ${res.error?.message ?? ''}`;
       return 'unanswered';
     }
-    seen = { payment: res.data!, seenAt: res.record.startedAt + res.record.durationMs };
+    seen = { payment: res.data, seenAt: res.record.startedAt + res.record.durationMs };
     lastAnswer = `answered ${res.status}: payment ${seen.payment.status}`;
     return seen.payment.status;
   };

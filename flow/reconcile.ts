@@ -38,7 +38,7 @@ const statusReached =
     if (!id || !want) return { decided: null, by: `${call.method} ${call.path}: no request id or target status in the call` };
     const res = await api.getRequest(token, id);
     if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
-    return { decided: reached(res.data!.status, want), by: `GET /requests/${id}: status ${res.data!.status}` };
+    return { decided: reached(res.data.status, want), by: `GET /requests/${id}: status ${res.data.status}` };
   };
 
 const RULES: Record<string, Rule> = {
@@ -46,7 +46,7 @@ const RULES: Record<string, Rule> = {
     const title = bodyField(call, 'title');
     const res = await api.listRequests(token);
     if (!res.ok) return { decided: null, by: `GET /requests answered ${res.status}` };
-    const found = res.data!.requests.find((r) => r.title === title);
+    const found = res.data.requests.find((r) => r.title === title);
     return { decided: Boolean(found), by: `GET /requests: ${found ? `request ${found.id}` : 'none'} titled ${JSON.stringify(title)}` };
   },
   createOffer: async (call, { api, token }) => {
@@ -54,7 +54,7 @@ const RULES: Record<string, Rule> = {
     const price = bodyField(call, 'price');
     const res = await api.getRequest(token, id);
     if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
-    const found = res.data!.offers.find((o) => o.price === price);
+    const found = res.data.offers.find((o) => o.price === price);
     return { decided: Boolean(found), by: `GET /requests/${id}: ${found ? `offer ${found.id}` : 'no offer'} at price ${String(price)}` };
   },
   acceptOffer: async (call, { api, token }) => {
@@ -62,7 +62,7 @@ const RULES: Record<string, Rule> = {
     const offerId = bodyField(call, 'offerId');
     const res = await api.getRequest(token, id);
     if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
-    return { decided: res.data!.selectedOfferId === offerId, by: `GET /requests/${id}: selectedOfferId ${res.data!.selectedOfferId}` };
+    return { decided: res.data.selectedOfferId === offerId, by: `GET /requests/${id}: selectedOfferId ${res.data.selectedOfferId}` };
   },
   createPaymentIntent: statusReached('payment'),
   setStatus: statusReached((call) => bodyField(call, 'status') as RequestStatus | undefined),

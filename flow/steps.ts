@@ -48,5 +48,5 @@ export function stepper(recorder: FlowRecorder) {
 /** The data of a successful call, or an Error naming the call, its status and the target's message. */
 export function ok<T>(res: ApiResult<T>): T {
   if (!res.ok) throw new Error(`${res.record.method} ${res.record.path} answered ${res.status}: ${res.error?.message ?? ''}`);
-  return res.data!;
+  return res.data;
 }

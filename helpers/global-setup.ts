@@ -72,15 +72,15 @@ async function preflight(started: Stop[]): Promise<void> {
     const chain = await preflightCheck('chain', ctx, () => driver.chain());
     if (!chain.ok) throw answeredWithError('chain', ctx, 'GET /chain', chain.status, chain.error?.message);
     // Fixture mode without fixture deposits, status mode without the status route: refused before any flow.
-    refuseModeWithoutRoute(cfg.mode, chain.data!, ctx);
+    refuseModeWithoutRoute(cfg.mode, chain.data, ctx);
     if (cfg.mode === 'live' && cfg.sandbox) {
-      const rpcUrl = chain.data!.rpcUrl!;
+      const rpcUrl = chain.data.rpcUrl!;
       const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };
       funder = await preflightCheck('funder', sandboxCtx, () =>
         createFunder({
           rpcUrl,
-          chainId: chain.data!.chainId,
-          tokenAddress: chain.data!.tokenAddress,
+          chainId: chain.data.chainId,
+          tokenAddress: chain.data.tokenAddress,
           privateKey: sandboxFunderKey(),
           flows,
         }),
@@ -90,7 +90,7 @@ async function preflight(started: Stop[]): Promise<void> {
     }
     const coordinator = await preflightCheck('coordinator', ctx, () => startCoordinator({ fund: funder?.fund }));
     started.push(coordinator.close);
-    const sampler = await startInfraSampler(cfg, target, chain.data!.rpcUrl);
+    const sampler = await startInfraSampler(cfg, target, chain.data.rpcUrl);
     if (sampler) started.push(() => sampler.stop().catch((err: Error) => console.warn(`infrastructure sampler: ${err.message}`)));
     process.env[RUN_ENV.target] = target;
     process.env[RUN_ENV.coordinator] = coordinator.url;

@@ -268,7 +268,7 @@ test.describe('fault switches', () => {
       data(keep(await bad.acceptOffer(buyer.token, request.id, offer.id)));
       const intent = await bad.createPaymentIntent(buyer.token, request.id);
       expect(intent.status).toBe(201);
-      data(keep(await bad.getPayment(buyer.token, intent.data!.id)));
+      data(keep(await bad.getPayment(buyer.token, data(intent).id)));
       data(keep(await bad.getRequest(buyer.token, request.id)));
       data(keep(await bad.listNotifications(seller.token)));
 

@@ -77,8 +77,8 @@ test('the payment intent is idempotent: repeated and concurrent calls return the
   const racing = await Promise.all(Array.from({ length: 6 }, () => api.createPaymentIntent(buyer.token, fresh.request.id)));
   const statuses = racing.map((r) => r.status).sort();
   expect(statuses).toEqual([200, 200, 200, 200, 200, 201]);
-  expect(new Set(racing.map((r) => r.data!.id)).size).toBe(1);
-  expect(new Set(racing.map((r) => r.data!.destination)).size).toBe(1);
+  expect(new Set(racing.map((r) => data(r).id)).size).toBe(1);
+  expect(new Set(racing.map((r) => data(r).destination)).size).toBe(1);
   expect(data(await api.getRequest(buyer.token, fresh.request.id)).status).toBe('payment');
 });
 

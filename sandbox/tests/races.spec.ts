@@ -55,7 +55,7 @@ test('twenty concurrent scanner checks racing the scanner loop credit escrow onc
       async () => {
         const checks = await Promise.all(Array.from({ length: 20 }, () => api.checkPayment(buyer.token, payment.id)));
         for (const c of checks) expect(c.status, c.error?.message).toBe(200);
-        return checks.map((c) => c.data!.status);
+        return checks.map((c) => data(c).status);
       },
       { timeout: 30_000 },
     )

@@ -105,7 +105,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const username = `${role}-w${testInfo.workerIndex}-${randomBytes(4).toString('hex')}-${n++}`;
       const res = await driver.register({ username, password: 'correct horse battery', role });
       if (!res.ok) throw new Error(`register ${username}: ${res.status} ${res.error?.message}`);
-      return { id: res.data!.user.id, username, token: res.data!.token, role };
+      return { id: res.data.user.id, username, token: res.data.token, role };
     });
   },
   inbox: async ({}, use) => {

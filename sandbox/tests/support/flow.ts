@@ -10,7 +10,8 @@ export const PRICE = 25n * 10n ** 18n;
 
 export function data<T>(res: ApiResult<T>): T {
   expect(res.ok, `${res.record.method} ${res.record.path} -> ${res.status} ${res.error?.message ?? ''}`).toBe(true);
-  return res.data!;
+  if (!res.ok) throw new Error('unreachable: the assertion above failed');
+  return res.data;
 }
 
 /** Buyer creates a request inviting the sellers; each seller offers; returns ids. */
