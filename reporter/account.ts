@@ -4,7 +4,8 @@
 // flow here instead, so started = reported always holds in the report.
 import { NO_TIMINGS, UNMEASURED_CORRECTNESS, type FlowStarted, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
 import { classify } from '../helpers/classify.ts';
-import { stageName } from '../helpers/stages.ts';
+import { flowId, roundOf, type FlowPlace } from '../helpers/flow-id.ts';
+import { flowsForTest, workersFor } from '../helpers/stages.ts';
 
 export interface EndedTest {
   stage: number;
@@ -15,7 +16,17 @@ export interface EndedTest {
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
   /** Its first error message, if any. */
   error: string | undefined;
-  parallelIndex: number;
+  /** The test's repeat index in its stage project: with the stage's workers it names the flows (helpers/flow-id.ts). 0 when absent. */
+  repeatEachIndex?: number;
+  /** FLOWS_PER_WORKER of the run (default 1): the stage's workers and the test's slots follow from it. */
+  flowsPerWorker?: number;
+  /** This machine's shard, when the run is sharded (flows are then named C8-S2-W03). */
+  shard?: number;
+  /**
+   * @deprecated Playwright's worker slot is no flow's name (it repeats across rounds and restarts): ignored. Kept so
+   * callers written before repeatEachIndex still compile.
+   */
+  parallelIndex?: number;
   /** Epoch ms the test started and how long it ran. */
   startTime: number;
   durationMs: number;
@@ -64,8 +75,29 @@ function runnerResult(test: EndedTest, flow: Omit<FlowStarted, 'startedAt'> & { 
 }
 
 /**
+ * The flows a test that announced none was to run, named as the flows name themselves (flowId: C8-W03, C8-W03-R2 in
+ * round 2, C8-W03-F02 for slot 2 of a multi-flow worker): one per slot, in its first flow of the slot.
+ */
+export function plannedFlows(test: EndedTest): Pick<FlowStarted, 'workerId' | 'round'>[] {
+  const perWorker = test.flowsPerWorker ?? 1;
+  const repeatEachIndex = test.repeatEachIndex ?? 0;
+  const slots = flowsForTest(test.stage, perWorker, repeatEachIndex);
+  return Array.from({ length: slots }, (_, slot) => {
+    const place: FlowPlace = {
+      stage: test.stage,
+      repeatEachIndex,
+      workers: workersFor(test.stage, perWorker),
+      nth: 1,
+      ...(slots > 1 ? { slot } : {}),
+      ...(test.shard !== undefined ? { shard: test.shard } : {}),
+    };
+    return { workerId: flowId(place), round: roundOf(place) };
+  });
+}
+
+/**
  * Results for the flows of one ended test that have none: each announced flow without a worker result, or,
- * when the test ran (not skipped) and neither announced nor reported a flow, the one flow it was to run.
+ * when the test ran (not skipped) and neither announced nor reported a flow, the flows it was to run (plannedFlows).
  * `unreadable` worker results are collection errors already: that many announced flows count as reported.
  */
 export function unreportedFlows(
@@ -78,6 +110,7 @@ export function unreportedFlows(
   const seen = new Set(reported.map((r) => r.workerId));
   const missing = started.filter((s) => !seen.has(s.workerId)).slice(unreadable);
   if (started.length > 0 || reported.length + unreadable > 0) return missing.map((s) => runnerResult(test, s));
-  const workerId = `${stageName(test.stage)}-W${String(test.parallelIndex + 1).padStart(2, '0')}`;
-  return [runnerResult(test, { workerId, stage: test.stage, runId: test.runId, mode: test.mode, round: 1, startedAt: test.startTime })];
+  return plannedFlows(test).map(({ workerId, round }) =>
+    runnerResult(test, { workerId, stage: test.stage, runId: test.runId, mode: test.mode, round, startedAt: test.startTime }),
+  );
 }

@@ -142,6 +142,8 @@ function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infr
 export default class ProfileReporter implements Reporter {
   private rootDir = process.cwd();
   private metadata: Record<string, unknown> = {};
+  /** This machine's shard of a sharded run: the runner names the flows it reports for dead workers with it. */
+  private shard: number | undefined;
   /** What the metadata alone says (run id, mode, flows per worker), read once for the flows the runner reports. */
   private declared: ReturnType<typeof runMetaFrom> = runMetaFrom({}, [], [], new Date(0).toISOString());
   private readonly results = new Map<string, WorkerResult>();
@@ -163,6 +165,7 @@ export default class ProfileReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.rootDir = config.rootDir;
     this.metadata = config.metadata ?? {};
+    this.shard = config.shard && config.shard.total > 1 ? config.shard.current : undefined;
     this.declared = runMetaFrom(this.metadata, [], [], new Date().toISOString());
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
     for (const projectSuite of suite.suites) {
@@ -209,7 +212,9 @@ export default class ProfileReporter implements Reporter {
           runId: this.declared.runId,
           status: result.status,
           error: result.error?.message,
-          parallelIndex: result.parallelIndex,
+          repeatEachIndex: test.repeatEachIndex,
+          flowsPerWorker: this.declared.flowsPerWorker ?? 1,
+          ...(this.shard !== undefined ? { shard: this.shard } : {}),
           startTime: result.startTime?.getTime() ?? Date.now(),
           durationMs: result.duration,
         },

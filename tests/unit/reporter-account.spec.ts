@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { FlowStarted } from '../../contract/worker-result.ts';
-import { unreportedFlows, type EndedTest } from '../../reporter/account.ts';
+import { flowId } from '../../helpers/flow-id.ts';
+import { plannedFlows, unreportedFlows, type EndedTest } from '../../reporter/account.ts';
 import { summarizeStage } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
 
@@ -11,7 +12,7 @@ const ended = (extra: Partial<EndedTest> = {}): EndedTest => ({
   runId: 'run-1',
   status: 'failed',
   error: undefined,
-  parallelIndex: 2,
+  repeatEachIndex: 2,
   startTime: T0,
   durationMs: 5_000,
   ...extra,
@@ -68,4 +69,27 @@ test('a test that ran but announced no flow still counts as one flow; a skipped 
   expect(flow).toMatchObject({ workerId: 'C4-W03', status: 'fail', reportedBy: 'runner', classification: 'capacity' });
   expect(unreportedFlows(ended({ status: 'skipped' }), [], [])).toEqual([]);
   expect(unreportedFlows(ended({ status: 'passed' }), [started('C4-W03')], [baseWorkerResult({ workerId: 'C4-W03' })])).toEqual([]);
+});
+
+test("a flow the runner reports is named as the flows name themselves: by repeat index and the stage's workers, not the worker slot", () => {
+  // C4, ROUNDS=2: repeat indexes 0..7 over 4 workers; index 6 is worker 3 of round 2. Playwright's parallelIndex says nothing of it.
+  const [flow] = unreportedFlows(ended({ repeatEachIndex: 6, parallelIndex: 0, error: 'Error: setup failed' }), [], []);
+  expect(flow).toMatchObject({ workerId: 'C4-W03-R2', round: 2, runId: 'run-1-C4-W03-R2' });
+  expect(flow!.workerId).toBe(flowId({ stage: 4, repeatEachIndex: 6, workers: 4, nth: 1 }));
+  // Repeat index 3 is round 1's worker 4.
+  expect(plannedFlows(ended({ repeatEachIndex: 3 }))).toEqual([{ workerId: 'C4-W04', round: 1 }]);
+});
+
+test('FLOWS_PER_WORKER: a test that announced none counts each flow it was to run, one per slot; a shard names its flows', () => {
+  // C8 with 3 flows per worker: workers = ceil(8 / 3) = 3, holding 3, 3 and 2 flows. Repeat index 5 is worker 3 of round 2.
+  expect(plannedFlows(ended({ stage: 8, flowsPerWorker: 3, repeatEachIndex: 5 }))).toEqual([
+    { workerId: 'C8-W03-F01-R2', round: 2 },
+    { workerId: 'C8-W03-F02-R2', round: 2 },
+  ]);
+  expect(unreportedFlows(ended({ stage: 8, flowsPerWorker: 3, repeatEachIndex: 0 }), [], []).map((f) => f.workerId)).toEqual([
+    'C8-W01-F01',
+    'C8-W01-F02',
+    'C8-W01-F03',
+  ]);
+  expect(plannedFlows(ended({ stage: 2, repeatEachIndex: 1, shard: 2 }))).toEqual([{ workerId: 'C2-S2-W02', round: 1 }]);
 });
