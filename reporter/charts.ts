@@ -94,7 +94,8 @@ function notificationLatency(report: Report): ChartSpec | null {
 }
 
 function latencyOverTime(stage: number, flows: readonly WorkerResult[]): ChartSpec | null {
-  const calls = flows.flatMap((f) => f.calls);
+  // Business calls only: a probe's calls are correctness checks, kept out of every latency figure.
+  const calls = flows.flatMap((f) => f.calls.filter((c) => c.probe === undefined));
   if (calls.length === 0) return null;
   const stageStart = flows.reduce((min, f) => Math.min(min, f.startedAt), Infinity);
   const every = Math.ceil(calls.length / MAX_SCATTER_POINTS);

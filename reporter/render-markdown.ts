@@ -125,6 +125,36 @@ function operationTable(report: Report): string[] {
   ];
 }
 
+/** Correctness probes, timed apart from the operations (probeTimingsMs): their calls are in no latency figure above. */
+function probeTable(report: Report): string[] {
+  const rows = report.stages.flatMap((s) =>
+    [...new Set([...Object.keys(s.probeTimings), ...Object.keys(s.probeCalls)])].sort().map((probe) => {
+      const stats = s.probeTimings[probe];
+      return row([
+        stageName(s.stage),
+        probe,
+        stats ? `${stats.n}${stats.lowN ? ' †' : ''}` : '—',
+        formatMs(stats?.p50),
+        formatMs(stats?.p95),
+        s.probeCalls[probe] ?? 0,
+      ]);
+    }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '### Probes',
+    '',
+    "Correctness probes (underpayment, racing accepts, non-buyer confirmations, evidence, ledger, isolation, notification lists ...): each probe's wall time",
+    'per flow (n = flows that ran it), kept out of `total`; their calls are left out of the operation latency above, the charts and the',
+    'latency findings (they still count in the 5xx rate).',
+    '',
+    '| Stage | Probe | n | p50 | p95 | Calls |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
+}
+
 const chartLinks = (charts: readonly ChartRef[], section: ChartSection): string[] =>
   charts.filter((c) => c.section === section).flatMap((c) => [`![${c.title}](charts/${c.file})`, '']);
 
@@ -214,6 +244,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ...loadGeneratorTable(report),
     ...operationTable(report),
     '',
+    ...probeTable(report),
     ...chartLinks(charts, 'stages'),
   ];
 }

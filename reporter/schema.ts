@@ -124,8 +124,12 @@ export const StageSummary = z.object({
   wallTimeMs: nullableMs,
   /** Passed flows / wall time (first flow start to last flow end), per second. */
   flowsPerSec: z.number().nullable(),
-  /** Per driver op from the calls, plus `notification` (visibility latency of observed notifications). */
+  /** Per driver op from the flows' business calls (probe calls left out), plus `notification` (visibility latency per observed copy). */
   ops: z.record(z.string(), LatencyStats),
+  /** Wall time of each correctness probe (worker results' probeTimingsMs), one sample per flow that ran it; apart from ops. */
+  probeTimings: z.record(z.string(), LatencyStats).default({}),
+  /** Calls made by correctness probes, per probe: left out of ops and every latency figure (still counted in the 5xx rate). */
+  probeCalls: z.record(z.string(), z.number().int().positive()).default({}),
   /** Step timings (timingsMs) of the flows, nulls left out. */
   steps: z.record(z.string(), LatencyStats),
   p95: z.object({

@@ -116,6 +116,8 @@ export function summarizeStage(
 ): StageSummary {
   const ops = new Map<string, Samples>();
   const steps = new Map<string, Samples>();
+  const probeTimings = new Map<string, Samples>();
+  const probeCalls: Record<string, number> = {};
   const notifications = new Map<string, NotificationAcc>();
   const failures = new Map<FailureGroup['class'], FailureGroup>();
   // A counter is the sum over the flows that measured it; null when none did.
@@ -136,7 +138,9 @@ export function summarizeStage(
     startedAt = Math.min(startedAt, flow.startedAt);
     endedAt = Math.max(endedAt, flow.endedAt);
     for (const call of flow.calls) {
-      addSample(ops, call.op, call.durationMs, call.timedOut);
+      // A probe's calls are correctness checks, not the operation's business latency: counted apart.
+      if (call.probe === undefined) addSample(ops, call.op, call.durationMs, call.timedOut);
+      else probeCalls[call.probe] = (probeCalls[call.probe] ?? 0) + 1;
       if (call.reconciled) {
         indeterminate.writes += 1;
         if (call.reconciled === 'happened') indeterminate.happened += 1;
@@ -147,6 +151,7 @@ export function summarizeStage(
             `${flow.workerId} ${call.op}: ${call.reconciled}${call.reconciledBy ? ` (${call.reconciledBy})` : ''}`,
           );
       }
+      // A 5xx is the target failing whoever asked, probe or not.
       if (call.status === null) continue;
       withStatus += 1;
       if (call.status >= 500) fiveXX += 1;
@@ -155,6 +160,7 @@ export function summarizeStage(
       const ms = flow.timingsMs[step];
       if (ms !== null) addSample(steps, step, ms, false);
     }
+    for (const [probe, ms] of Object.entries(flow.probeTimingsMs ?? {})) addSample(probeTimings, probe, ms, false);
     for (const n of flow.notifications) {
       let acc = notifications.get(n.step);
       if (!acc) notifications.set(n.step, (acc = { expected: 0, observed: 0, duplicates: 0, latencies: [], missingExamples: [] }));
@@ -228,6 +234,12 @@ export function summarizeStage(
     wallTimeMs,
     flowsPerSec: wallTimeMs ? pass / (wallTimeMs / 1_000) : null,
     ops: opStats,
+    probeTimings: statsByKey(probeTimings),
+    probeCalls: Object.fromEntries(
+      Object.keys(probeCalls)
+        .sort()
+        .map((probe) => [probe, probeCalls[probe]!]),
+    ),
     steps: stepStats,
     p95: {
       totalMs: stepStats.total?.p95 ?? null,
