@@ -3,7 +3,7 @@
 // Pure; evidence names stages, numbers and the workers/payments involved.
 import { LATENCY_GOALS, LOW_N, STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 import { EXAMPLES, formatMs, formatPct, plural, withMore } from './format.ts';
-import type { CollectionError, FailureGroup, Finding, Severity, StageSummary } from './schema.ts';
+import type { CollectionError, FailureGroup, Finding, Severity, StageStop, StageSummary } from './schema.ts';
 
 type ZeroToleranceKey = (typeof STOP_CONDITIONS.zeroTolerance)[number];
 
@@ -57,7 +57,10 @@ const FAILURE_FINDING: Record<FailureGroup['class'], { severity: Severity; nextA
   setup: { severity: 'P2', nextAction: 'Fix the test data/setup: these flows measured nothing about the product.' },
   external: { severity: 'P2', nextAction: 'Rerun when the chain/RPC is healthy; keep live-chain runs apart from API-only profiling.' },
   'known-gap': { severity: 'info', nextAction: 'Tracked known product gap; no action for this ramp.' },
-  interrupted: { severity: 'P2', nextAction: 'The run was cut short: rerun the stage to measure it in full.' },
+  interrupted: {
+    severity: 'P2',
+    nextAction: 'The run was cut short, or a P0 stopped the stage (see its finding): rerun the stage to measure it in full.',
+  },
 };
 
 const LATENCY_CHECKS = [
@@ -137,6 +140,27 @@ function missingNotificationFindings(stages: readonly StageSummary[]): Finding[]
       nextAction: 'Stop the ramp unless this is an approved known gap; check the insert and the emit of this notification type.',
     };
   });
+}
+
+/** `stopped on the P0 C2-W01 saw (wrongRecipient: …): 1 flow interrupted (C2-W02)`. */
+export function stopLine(stop: StageStop): string {
+  return `stopped on the P0 ${stop.workerId} saw (${stop.what}): ${plural(stop.interrupted, 'flow')} interrupted (${withMore(stop.examples, stop.interrupted)})`;
+}
+
+/** STOP_ON_P0: which flow's P0 stopped each stage, and the flows it cut short. */
+function stoppedStageFindings(stages: readonly StageSummary[]): Finding[] {
+  const hit = stages.filter((s) => s.stoppedBy.length > 0);
+  if (hit.length === 0) return [];
+  return [
+    {
+      title: `Stage stopped on a P0: ${hit.map((s) => stageName(s.stage)).join(', ')}`,
+      severity: 'P0',
+      stages: hit.map((s) => s.stage),
+      evidence: hit.map((s) => `${stageName(s.stage)}: ${s.stoppedBy.map(stopLine).join('; ')}`).join(' · '),
+      nextAction:
+        "Fix the P0 named here (its own finding has the evidence); the interrupted flows measured only part of their purchase, so the stage's figures are partial.",
+    },
+  ];
 }
 
 function failedFlowFindings(stages: readonly StageSummary[]): Finding[] {
@@ -264,6 +288,7 @@ export function keyFindings(stages: readonly StageSummary[], collectionErrors: r
     ...correctnessFindings(stages),
     ...notMeasuredFindings(stages),
     ...loadGeneratorFindings(stages),
+    ...stoppedStageFindings(stages),
     ...missingNotificationFindings(stages),
     ...failedFlowFindings(stages),
     ...stageHealthFindings(stages, collectionErrors),

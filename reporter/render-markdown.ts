@@ -5,6 +5,7 @@ import { LATENCY_GOALS, LOAD_GENERATOR_LIMITS, LOW_N, stageName } from '../helpe
 import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
+import { stopLine } from './findings.ts';
 import type { LoadGenerator, Report, StageSummary } from './schema.ts';
 import { NOTHING_MEASURED } from './summarize.ts';
 
@@ -222,6 +223,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ]),
   );
   const throughput = report.stages.map((s) => `${stageName(s.stage)} ${formatRate(s.flowsPerSec)}/s over ${formatMs(s.wallTimeMs)}`);
+  const stopped = report.stages.flatMap((s) => s.stoppedBy.map((stop) => `${stageName(s.stage)} ${stopLine(stop)}`));
   const accounted = report.stages.map(
     (s) =>
       `${stageName(s.stage)} ${s.flows} started = ${s.flows} reported (${s.pass} pass, ${s.fail - s.interrupted} fail, ${s.interrupted} interrupted` +
@@ -236,6 +238,7 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ...rows,
     '',
     'Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (level × rounds).',
+    ...(stopped.length > 0 ? [`Stopped on a P0 (STOP_ON_P0): ${stopped.join(' · ')}.`] : []),
     `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
     ...(accounted.length > 0 ? [`Every started flow accounted for: ${accounted.join(' · ')}.`] : []),
     ...indeterminateLines(report),

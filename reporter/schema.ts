@@ -38,6 +38,18 @@ export const StageNotifications = NotificationStep.omit({ step: true, missingExa
 });
 export type StageNotifications = z.infer<typeof StageNotifications>;
 
+/** The P0 another flow saw that stopped a stage's flows at their next step (STOP_ON_P0). */
+export const StageStop = z.object({
+  /** The flow that saw the P0. */
+  workerId: z.string(),
+  /** The P0 as `<counter>: <evidence>`. */
+  what: z.string(),
+  /** Flows it stopped (interrupted), and the first few of them. */
+  interrupted: z.number().int().positive(),
+  examples: z.array(z.string()),
+});
+export type StageStop = z.infer<typeof StageStop>;
+
 export const StageGate = z.object({
   passed: z.boolean(),
   reasons: z.array(z.string()),
@@ -158,6 +170,8 @@ export const StageSummary = z.object({
     /** A few `<workerId> <op>: <verdict> (<how it was decided>)`. */
     examples: z.array(z.string()),
   }),
+  /** STOP_ON_P0: the P0s that stopped flows of the stage, and which flow saw each; empty when none did. */
+  stoppedBy: z.array(StageStop).default([]),
   /** null: no gate ran for this stage. */
   gate: StageGate.nullable(),
   /** The load generator's own load during the stage; null when the reporter had nothing to say about it. */

@@ -10,7 +10,7 @@ import {
   type WorkerResult,
 } from '../contract/worker-result.ts';
 import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
-import { keyFindings } from './findings.ts';
+import { keyFindings, stopLine } from './findings.ts';
 import { EXAMPLES } from './format.ts';
 import type {
   CollectionError,
@@ -20,6 +20,7 @@ import type {
   NotificationStep,
   Report,
   StageGate,
+  StageStop,
   StageSummary,
   Versions,
 } from './schema.ts';
@@ -89,6 +90,8 @@ function anomalyExample(flow: WorkerResult): string {
 }
 
 function failureExample(flow: WorkerResult): string {
+  if (flow.status === 'interrupted' && flow.stoppedBy)
+    return `${flow.workerId}: stopped by the P0 ${flow.stoppedBy.workerId} saw (${flow.stoppedBy.what})`;
   const first = flow.errors[0];
   return first ? `${flow.workerId} ${first.step}: ${first.message}` : `${flow.workerId}: ${flow.status} with no error recorded`;
 }
@@ -124,6 +127,7 @@ export function summarizeStage(
   const correctness = Object.fromEntries(CORRECTNESS_KEYS.map((key) => [key, null])) as MeasuredCorrectness;
   const correctnessEvidence: StageSummary['correctnessEvidence'] = {};
   const notMeasured = new Map<CorrectnessKey, { flows: number; reasons: Set<string> }>();
+  const stops = new Map<string, StageStop>();
   let withStatus = 0;
   let fiveXX = 0;
   let pass = 0;
@@ -194,7 +198,16 @@ export function summarizeStage(
       pass += 1;
       continue;
     }
-    if (flow.status === 'interrupted') interrupted += 1;
+    if (flow.status === 'interrupted') {
+      interrupted += 1;
+      if (flow.stoppedBy) {
+        const key = JSON.stringify([flow.stoppedBy.workerId, flow.stoppedBy.what]);
+        const stop = stops.get(key) ?? { ...flow.stoppedBy, interrupted: 0, examples: [] };
+        stop.interrupted += 1;
+        if (stop.examples.length < EXAMPLES) stop.examples.push(flow.workerId);
+        stops.set(key, stop);
+      }
+    }
     const cls = flow.classification ?? (flow.status === 'interrupted' ? 'interrupted' : 'unclassified');
     const group = failures.get(cls) ?? { class: cls, count: 0, examples: [] };
     group.count += 1;
@@ -269,6 +282,7 @@ export function summarizeStage(
     correctnessEvidence,
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
     indeterminate,
+    stoppedBy: [...stops.values()].sort((a, b) => b.interrupted - a.interrupted || a.workerId.localeCompare(b.workerId)),
     gate,
     loadGenerator: null,
     collectionErrors,
@@ -282,6 +296,7 @@ function stageFailureParts(s: StageSummary): string[] {
   if (s.fail > 0) parts.push(`${s.fail} of ${s.flows} flows failed (${s.failures.map((f) => `${f.class} ${f.count}`).join(', ')})`);
   const broken = STOP_CONDITIONS.zeroTolerance.filter((key) => correctnessCount(s.correctness[key]) > 0);
   if (broken.length > 0) parts.push(`P0 correctness: ${broken.map((key) => `${key} ${s.correctness[key]}`).join(', ')}`);
+  for (const stop of s.stoppedBy) parts.push(stopLine(stop));
   if (s.gate && !s.gate.passed) parts.push(...s.gate.reasons.map((reason) => `gate: ${reason}`));
   if (s.collectionErrors > 0) parts.push(`${s.collectionErrors} worker results missing or unreadable`);
   return parts;
