@@ -3,6 +3,7 @@
 // (summary, markdown, charts, worker files) can carry a secret.
 import { z } from 'zod';
 import { PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
+import { EnvSchema } from '../helpers/config.ts';
 import { redact, redactText } from '../helpers/redact.ts';
 import { Versions, type GateResult, type StageGate } from './schema.ts';
 import type { RunMeta } from './summarize.ts';
@@ -75,6 +76,23 @@ const optional = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
   return parsed.success ? parsed.data : undefined;
 };
 
+/** STAGE_DURATION as ms: a number of ms, or the variable's own form (`20s`, `5m`). */
+const StageDurationMetadata = z.union([z.number().positive(), EnvSchema.shape.STAGE_DURATION.unwrap()]);
+/** ROUNDS: a number, or the variable's own form (`2`). */
+const RoundsMetadata = z.union([z.number().int().positive(), EnvSchema.shape.ROUNDS.removeDefault()]);
+
+/**
+ * What the environment of this process says of the stage length (STAGE_DURATION, ROUNDS), as metadata keys: the
+ * runner's environment is the run's, so a live run knows its mode even when the config's metadata does not carry it.
+ * Metadata, which travels in blob reports to merge-reports, wins over it.
+ */
+export function stageLengthFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  return {
+    ...(env.STAGE_DURATION ? { stageDuration: env.STAGE_DURATION } : {}),
+    ...(env.ROUNDS ? { rounds: env.ROUNDS } : {}),
+  };
+}
+
 /** A worker's runId is `<run id>-<workerId>` (the spec's example); the run's id is the prefix. */
 function runIdFromResult(result: WorkerResult): string {
   const suffix = `-${result.workerId}`;
@@ -91,7 +109,10 @@ export function runMetaFrom(
   results: readonly WorkerResult[],
   selectedLevels: readonly number[],
   generatedAt: string,
-): Pick<RunMeta, 'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'flowsPerWorker' | 'generatedAt'> {
+): Pick<
+  RunMeta,
+  'runId' | 'mode' | 'target' | 'versions' | 'gitSha' | 'levels' | 'flowsPerWorker' | 'stageDurationMs' | 'rounds' | 'generatedAt'
+> {
   // A result the runner wrote for a dead worker knows nothing of the target.
   const first = results.find((r) => r.reportedBy === 'worker') ?? results[0];
   const text = z.string().min(1);
@@ -105,6 +126,9 @@ export function runMetaFrom(
     // The stage projects of this run (after --project filters) beat the configured CONCURRENCY_LEVELS.
     levels: selectedLevels.length > 0 ? selectedLevels : (optional(LevelsMetadata, metadata.levels) ?? []),
     flowsPerWorker: optional(z.number().int().positive(), metadata.flowsPerWorker) ?? 1,
+    // Fixed-duration mode (STAGE_DURATION) or rounds (ROUNDS): `stageDurationMs` or `stageDuration` ('20s'), and `rounds`.
+    stageDurationMs: optional(StageDurationMetadata, metadata.stageDurationMs ?? metadata.stageDuration) ?? null,
+    rounds: optional(RoundsMetadata, metadata.rounds) ?? null,
     generatedAt,
   });
 }

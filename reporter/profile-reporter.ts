@@ -19,7 +19,7 @@ import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '
 import { loadGeneratorByStage, type LoadWindow } from '../sampler/runner-load.ts';
 import type { Sample } from '../sampler/types.ts';
 import { redact, redactText } from '../helpers/redact.ts';
-import { flowsForTest, stageName } from '../helpers/stages.ts';
+import { flowsForTest, stageName, workersFor } from '../helpers/stages.ts';
 import type { z } from 'zod';
 import { chartSpecs, renderSvg } from './charts.ts';
 import {
@@ -29,6 +29,7 @@ import {
   parseAttachment,
   resultKey,
   runMetaFrom,
+  stageLengthFromEnv,
   stageOfProject,
   workerFileNames,
   type Parsed,
@@ -139,6 +140,22 @@ function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infr
   return gates;
 }
 
+/**
+ * ROUNDS as the stage projects ran it: each has repeatEach = workers x ROUNDS (playwright.config.ts), the same for every
+ * stage; null when no project says (a suite without project configs) or they disagree. In fixed-duration mode it is 1.
+ */
+function roundsOfProjects(suite: Suite, flowsPerWorker: number): number | null {
+  const seen = new Set<number>();
+  for (const projectSuite of suite.suites) {
+    const stage = stageOfProject(projectSuite.title);
+    const repeatEach = projectSuite.project?.()?.repeatEach;
+    if (stage === null || !repeatEach) continue;
+    const workers = workersFor(stage, flowsPerWorker);
+    if (repeatEach % workers === 0) seen.add(repeatEach / workers);
+  }
+  return seen.size === 1 ? [...seen][0]! : null;
+}
+
 export default class ProfileReporter implements Reporter {
   private rootDir = process.cwd();
   private metadata: Record<string, unknown> = {};
@@ -164,7 +181,11 @@ export default class ProfileReporter implements Reporter {
 
   onBegin(config: FullConfig, suite: Suite): void {
     this.rootDir = config.rootDir;
-    this.metadata = config.metadata ?? {};
+    // The stage length: the config's metadata, else ROUNDS as the stage projects ran it (repeatEach = workers x ROUNDS),
+    // else this runner's environment (STAGE_DURATION, ROUNDS).
+    const perWorker = runMetaFrom(config.metadata ?? {}, [], [], new Date(0).toISOString()).flowsPerWorker ?? 1;
+    const rounds = roundsOfProjects(suite, perWorker);
+    this.metadata = { ...stageLengthFromEnv(), ...(rounds === null ? {} : { rounds }), ...config.metadata };
     this.shard = config.shard && config.shard.total > 1 ? config.shard.current : undefined;
     this.declared = runMetaFrom(this.metadata, [], [], new Date().toISOString());
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
@@ -251,7 +272,10 @@ export default class ProfileReporter implements Reporter {
     progress.failed += flows.length > 0 ? flows.filter((f) => f.status !== 'pass').length : testFailed ? 1 : 0;
     for (const f of flows) if (f.timingsMs.total !== null) progress.totals.push(f.timingsMs.total);
     const p95 = formatMs(percentileOrNull(progress.totals, 95));
-    console.log(`${stageName(stage).padEnd(3)} ${progress.done}/${progress.total} flows · p95 total ${p95} · ${progress.failed} failed`);
+    // Fixed-duration mode has no total to count towards: each slot starts flows until the stage's deadline.
+    const duration = this.declared.stageDurationMs;
+    const done = duration ? `${progress.done} flows (fixed duration ${formatMs(duration)})` : `${progress.done}/${progress.total} flows`;
+    console.log(`${stageName(stage).padEnd(3)} ${done} · p95 total ${p95} · ${progress.failed} failed`);
   }
 
   /**

@@ -46,6 +46,16 @@ function commitShasLine(report: Report): string {
   return shas.length > 0 ? shas.join('; ') : 'not reported by the target';
 }
 
+/** How long each stage ran: rounds of level flows, or a fixed duration of back-to-back flows. */
+function stageLengthLine(report: Report): string {
+  const { mode, rounds, durationMs } = report.stageLength;
+  if (mode === 'fixed-duration')
+    return `fixed duration, ${formatMs(durationMs)} per stage (STAGE_DURATION): each of a stage's level slots started flows back to back until ${formatMs(durationMs)} after the barrier's release`;
+  return rounds === null
+    ? "rounds: each of a stage's level slots ran ROUNDS flows (level × ROUNDS per stage; the run did not say how many rounds)"
+    : `${plural(rounds, 'round')} per stage (ROUNDS): level × ${rounds} flows per stage`;
+}
+
 function summary(report: Report): string[] {
   const completed = report.stages.map((s) => s.stage);
   const notRun = report.stagesNotRun.length > 0 ? ` (not run: ${stageList(report.stagesNotRun)})` : '';
@@ -67,6 +77,7 @@ function summary(report: Report): string[] {
     `- Commit SHAs: ${commitShasLine(report)}`,
     `- Payment mode: ${report.mode ? `${MODE_LABEL[report.mode]} (\`${report.mode}\`)` : 'unknown'}`,
     `- Ramp stages completed: ${completed.length > 0 ? stageList(completed) : 'none'} of ${stageList(report.levels) || 'none selected'}${notRun}`,
+    `- Stage length: ${stageLengthLine(report)}`,
     `- Overall result: ${overall}`,
     ...(report.failedConditions.length > 0 ? [`- Stop conditions that failed the run: ${report.failedConditions.join('; ')}`] : []),
     `- Run id: \`${report.runId}\`, generated ${report.generatedAt}`,
@@ -223,6 +234,12 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     ]),
   );
   const throughput = report.stages.map((s) => `${stageName(s.stage)} ${formatRate(s.flowsPerSec)}/s over ${formatMs(s.wallTimeMs)}`);
+  const fixed = report.stageLength.mode === 'fixed-duration';
+  const lengths = report.stages.map(
+    (s) =>
+      `${stageName(s.stage)} ${fixed ? `${formatMs(s.durationMs)} fixed duration` : 'rounds'}: ${plural(s.flows, 'flow')}` +
+      `${s.releasedToEndMs !== null ? `, ${formatMs(s.releasedToEndMs)} from the barrier's release to the last flow's end` : ''}`,
+  );
   const stopped = report.stages.flatMap((s) => s.stoppedBy.map((stop) => `${stageName(s.stage)} ${stopLine(stop)}`));
   const accounted = report.stages.map(
     (s) =>
@@ -237,7 +254,12 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    'Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (level × rounds).',
+    `Workers: peak number of flows running at once, measured from their start and end times. Pass/Fail count flows (${
+      fixed
+        ? `every flow started within the stage's fixed duration, ${formatMs(report.stageLength.durationMs)} (STAGE_DURATION), back to back in each of level slots`
+        : `level × ${report.stageLength.rounds ?? 'ROUNDS'}, every round`
+    }).`,
+    ...(lengths.length > 0 ? [`Stage length: ${lengths.join(' · ')}.`] : []),
     ...(stopped.length > 0 ? [`Stopped on a P0 (STOP_ON_P0): ${stopped.join(' · ')}.`] : []),
     `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
     ...(accounted.length > 0 ? [`Every started flow accounted for: ${accounted.join(' · ')}.`] : []),

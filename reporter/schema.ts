@@ -172,6 +172,10 @@ export const StageSummary = z.object({
   }),
   /** STOP_ON_P0: the P0s that stopped flows of the stage, and which flow saw each; empty when none did. */
   stoppedBy: z.array(StageStop).default([]),
+  /** Fixed-duration mode: how long the stage's flows kept starting after the barrier (STAGE_DURATION); null in rounds mode. */
+  durationMs: nullableMs.default(null),
+  /** From the barrier's release to the last flow's end; null when no flow got past the barrier. */
+  releasedToEndMs: nullableMs.default(null),
   /** null: no gate ran for this stage. */
   gate: StageGate.nullable(),
   /** The load generator's own load during the stage; null when the reporter had nothing to say about it. */
@@ -209,6 +213,17 @@ export const Report = z.object({
   levels: z.array(z.number().int().positive()),
   /** Flows one worker process ran at once (FLOWS_PER_WORKER); a stage ran on ceil(level / flowsPerWorker) processes. */
   flowsPerWorker: z.number().int().positive().default(1),
+  /**
+   * How long a stage lasted: `rounds` (each of level slots ran `rounds` flows, level x rounds in all; null when the
+   * run did not say) or `fixed-duration` (each slot started flows back to back for durationMs after the barrier).
+   */
+  stageLength: z
+    .object({
+      mode: z.enum(['rounds', 'fixed-duration']),
+      rounds: z.number().int().positive().nullable(),
+      durationMs: z.number().positive().nullable(),
+    })
+    .default({ mode: 'rounds', rounds: null, durationMs: null }),
   stagesNotRun: z.array(z.number().int().positive()),
   /** not-measured: no flow ran (the preflight failed, or nothing was selected), so there is no profile to pass or fail. */
   overall: z.enum(['pass', 'fail', 'not-measured']),

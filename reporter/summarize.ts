@@ -49,6 +49,10 @@ export interface RunMeta {
   levels: readonly number[];
   /** FLOWS_PER_WORKER of the run: flows one worker process ran at once (1 unless set). */
   flowsPerWorker?: number;
+  /** STAGE_DURATION in ms: fixed-duration mode, each slot starts flows back to back until then; absent or null in rounds mode. */
+  stageDurationMs?: number | null;
+  /** ROUNDS of the run (rounds mode); absent when the run did not say. */
+  rounds?: number | null;
   /** ISO time the report was made. */
   generatedAt: string;
   gates?: Readonly<Record<number, StageGate>>;
@@ -136,11 +140,13 @@ export function summarizeStage(
   const indeterminate = { writes: 0, happened: 0, didNotHappen: 0, unknown: 0, examples: [] as string[] };
   let startedAt = Infinity;
   let endedAt = -Infinity;
+  let releasedAt = Infinity;
 
   for (const flow of flows) {
     if (flow.reportedBy === 'runner') runnerReported += 1;
     startedAt = Math.min(startedAt, flow.startedAt);
     endedAt = Math.max(endedAt, flow.endedAt);
+    if (flow.barrierReleasedAt !== null) releasedAt = Math.min(releasedAt, flow.barrierReleasedAt);
     for (const call of flow.calls) {
       // A probe's calls are correctness checks, not the operation's business latency: counted apart.
       if (call.probe === undefined) addSample(ops, call.op, call.durationMs, call.timedOut);
@@ -283,6 +289,8 @@ export function summarizeStage(
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
     indeterminate,
     stoppedBy: [...stops.values()].sort((a, b) => b.interrupted - a.interrupted || a.workerId.localeCompare(b.workerId)),
+    durationMs: null,
+    releasedToEndMs: releasedAt === Infinity ? null : Math.max(0, endedAt - releasedAt),
     gate,
     loadGenerator: null,
     collectionErrors,
@@ -339,6 +347,7 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
       collectionErrors.filter((e) => e.stage === level).length,
     ),
     loadGenerator: meta.loadGenerator?.[level] ?? null,
+    durationMs: meta.stageDurationMs ?? null,
   }));
   const stageByLevel = new Map(stages.map((s) => [s.stage, s]));
   const levels = ascendingUnique([...meta.levels, ...stageLevels]);
@@ -393,6 +402,9 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     startedAt: results.length > 0 ? results.reduce((min, r) => Math.min(min, r.startedAt), Infinity) : null,
     levels,
     flowsPerWorker: meta.flowsPerWorker ?? 1,
+    stageLength: meta.stageDurationMs
+      ? { mode: 'fixed-duration', rounds: null, durationMs: meta.stageDurationMs }
+      : { mode: 'rounds', rounds: meta.rounds ?? null, durationMs: null },
     stagesNotRun,
     overall,
     safeConcurrency,

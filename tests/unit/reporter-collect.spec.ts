@@ -5,6 +5,7 @@ import {
   parseAttachment,
   resultKey,
   runMetaFrom,
+  stageLengthFromEnv,
   stageOfProject,
   workerFileNames,
 } from '../../reporter/collect.ts';
@@ -47,7 +48,14 @@ test('metadata wins for run id and mode; the URL the flows reached wins for targ
 test('reads levels from metadata as an array or a comma list when no stage project ran, and ignores junk', () => {
   expect(runMetaFrom({ levels: '1, 2,4' }, [], [], GENERATED).levels).toEqual([1, 2, 4]);
   expect(runMetaFrom({ levels: ['8', 16] }, [], [], GENERATED).levels).toEqual([8, 16]);
-  expect(runMetaFrom({ levels: 'one,two', mode: 'lve', runId: 42, flowsPerWorker: 'eight' }, [], [], GENERATED)).toEqual({
+  expect(
+    runMetaFrom(
+      { levels: 'one,two', mode: 'lve', runId: 42, flowsPerWorker: 'eight', stageDuration: 'soon', rounds: 'two' },
+      [],
+      [],
+      GENERATED,
+    ),
+  ).toEqual({
     runId: 'run-2026-06-06T12-00-00-000Z',
     mode: null,
     target: null,
@@ -55,9 +63,25 @@ test('reads levels from metadata as an array or a comma list when no stage proje
     gitSha: null,
     levels: [],
     flowsPerWorker: 1,
+    stageDurationMs: null,
+    rounds: null,
     generatedAt: GENERATED,
   });
   expect(runMetaFrom({ flowsPerWorker: 8 }, [], [], GENERATED).flowsPerWorker).toBe(8);
+});
+
+test('the stage length: STAGE_DURATION as ms or in its own form, ROUNDS as a number or a string; metadata wins over the environment', () => {
+  const meta = (metadata: Record<string, unknown>) => {
+    const { stageDurationMs, rounds } = runMetaFrom(metadata, [], [], GENERATED);
+    return { stageDurationMs, rounds };
+  };
+  expect(meta({ stageDurationMs: 20_000 })).toEqual({ stageDurationMs: 20_000, rounds: null });
+  expect(meta({ stageDuration: '20s', rounds: 2 })).toEqual({ stageDurationMs: 20_000, rounds: 2 });
+  expect(meta({ stageDuration: '5m', rounds: '3' })).toEqual({ stageDurationMs: 300_000, rounds: 3 });
+  expect(stageLengthFromEnv({ STAGE_DURATION: '20s', ROUNDS: '2', PATH: '/bin' })).toEqual({ stageDuration: '20s', rounds: '2' });
+  expect(stageLengthFromEnv({})).toEqual({});
+  // The reporter reads { ...stageLengthFromEnv(), ...config.metadata }: the config's own keys win.
+  expect(meta({ ...stageLengthFromEnv({ STAGE_DURATION: '20s' }), stageDuration: '1m' }).stageDurationMs).toBe(60_000);
 });
 
 test('masks credentials in the target from metadata', () => {
