@@ -90,8 +90,10 @@ function notifications(report: Report): string {
   const worst = worstAgainstGoal(report, [NOTIFICATION_OP]);
   if (!worst) return 'no evidence: no notification latencies were measured';
   const missing = report.stages.reduce((n, s) => n + s.notifications.missing, 0);
+  const known = report.stages.reduce((n, s) => n + s.notifications.knownGap, 0);
   const duplicates = report.stages.reduce((n, s) => n + s.notifications.duplicates, 0);
-  return `${describe(worst)}${growth(report, NOTIFICATION_OP)}; ${missing} missing, ${duplicates} duplicate copies`;
+  const covered = known > 0 ? ` (${known} of them covered by known gaps)` : '';
+  return `${describe(worst)}${growth(report, NOTIFICATION_OP)}; ${plural(missing, 'missing copy', 'missing copies')}${covered}, ${duplicates} duplicate copies`;
 }
 
 function chain(report: Report): string {

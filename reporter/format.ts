@@ -9,8 +9,8 @@ export function formatMs(ms: number | null | undefined): string {
   return `${Number((ms / 60_000).toFixed(1))} min`;
 }
 
-/** `1 worker`, `3 workers`. */
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** `1 worker`, `3 workers`; `1 copy`, `2 copies` with the plural given. */
+export const plural = (n: number, noun: string, nouns = `${noun}s`): string => `${n} ${n === 1 ? noun : nouns}`;
 
 /** A ratio as a percentage: `0%`, `0.42%`, `12.5%`; `—` when there is no value. */
 export function formatPct(ratio: number | null): string {

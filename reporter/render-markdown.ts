@@ -6,7 +6,7 @@ import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
 import { stopLine } from './findings.ts';
-import type { LoadGenerator, Report, StageSummary } from './schema.ts';
+import type { LoadGenerator, NotificationStep, Report, StageSummary } from './schema.ts';
 import { NOTHING_MEASURED } from './summarize.ts';
 
 export interface ChartRef {
@@ -274,21 +274,45 @@ function stageResults(report: Report, charts: readonly ChartRef[]): string[] {
   ];
 }
 
+/** A per-step wrong-recipient cell: the count where the step's flows recorded misdeliveries by type, why not otherwise. */
+const wrongRecipientCell = (n: NotificationStep): string | number =>
+  n.wrongRecipient ?? 'not measured (no misdeliveries by type in these results)';
+
+/** Missing copies, with how many of them an approved known gap covered. */
+const missingCell = (missing: number, knownGap: number): string | number => (knownGap > 0 ? `${missing} (${knownGap} known gap)` : missing);
+
 function notificationResults(report: Report, charts: readonly ChartRef[]): string[] {
   const rows = report.stages.flatMap((s) => [
     ...s.notifications.steps.map((n) =>
-      row([`${stageName(s.stage)} · ${n.step}`, n.expected, n.observed, n.missing, 'n/a', formatMs(n.p95LatencyMs)]),
+      row([
+        `${stageName(s.stage)} · ${n.step}`,
+        n.expected,
+        n.observed,
+        missingCell(n.missing, n.knownGap),
+        wrongRecipientCell(n),
+        formatMs(n.p95LatencyMs),
+      ]),
     ),
     row([
       `**${stageName(s.stage)} · all steps**`,
       s.notifications.expected,
       s.notifications.observed,
-      s.notifications.missing,
+      missingCell(s.notifications.missing, s.notifications.knownGap),
       s.notifications.wrongRecipient ?? notMeasured(s, 'wrongRecipient'),
       formatMs(s.notifications.p95LatencyMs),
     ]),
   ]);
+  const devices = report.stages.map(
+    (s) => `${stageName(s.stage)} ${s.notifications.devicesPerRecipient ?? 'not stated (one row per recipient in these results)'}`,
+  );
   const duplicates = report.stages.map((s) => `${stageName(s.stage)} ${s.notifications.duplicates}`).join(' · ');
+  const leaks = report.stages.flatMap((s) =>
+    s.notifications.steps.filter((n) => (n.crossWorkerLeaks ?? 0) > 0).map((n) => `${stageName(s.stage)} ${n.step} ${n.crossWorkerLeaks}`),
+  );
+  const malformed = report.stages.map((s) => {
+    const m = s.notifications.malformed;
+    return `${stageName(s.stage)} ${m === null ? 'not measured (results without the count)' : m.count}`;
+  });
   return [
     '## Notification Results',
     '',
@@ -296,8 +320,15 @@ function notificationResults(report: Report, charts: readonly ChartRef[]): strin
     '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    'Wrong recipients are counted per flow, not per notification type, so they show on the "all steps" rows.',
+    'Counted in copies: a notification is expected once on every device of its recipient (expected = recipients × devices), and each copy',
+    'is observed, missing or duplicated on its own, with its own latency (from the trigger completing on the target to that device).',
+    `Devices per recipient: ${devices.join(' · ') || 'no stage ran'}. Missing copies an approved known gap covered are shown as "(n known gap)":`,
+    'no stop condition, see the "Known product gaps applied" finding.',
+    'Wrong recipient per step: copies of that type that reached an inbox of the flow they were not meant for. The "all steps" row is the',
+    "flows' counter, which also counts what the notification lists (GET /notifications) and the system of record showed.",
+    ...(leaks.length > 0 ? [`Other flows' notifications in this flow's inboxes (cross-worker leaks), by type: ${leaks.join(' · ')}.`] : []),
     `Duplicate copies: ${duplicates || 'none measured'}.`,
+    `Payloads that broke the notification contract: ${malformed.join(' · ') || 'none measured'}.`,
     '',
     ...chartLinks(charts, 'notifications'),
   ];

@@ -20,23 +20,65 @@ export type LatencyStats = z.infer<typeof LatencyStats>;
 export const NotificationStep = z.object({
   /** The notification type (the spec calls it step). */
   step: z.string(),
+  /** Copies expected: one per device of each recipient (recipients x DEVICES_PER_USER); rows of older results count one per recipient. */
   expected: z.number().int().nonnegative(),
   observed: z.number().int().nonnegative(),
+  /** Copies that never arrived, known gaps included (knownGap says how many of them an approved gap covered). */
   missing: z.number().int().nonnegative(),
+  /** Missing copies an approved known gap (known-gaps.json) covered: no stop condition, reported as the gap. */
+  knownGap: z.number().int().nonnegative().default(0),
+  /** Extra copies beyond the one expected on a device. */
   duplicates: z.number().int().nonnegative(),
+  /**
+   * Copies of this type that reached an inbox of the flow they were not meant for (worker results' `misdelivered`, kind
+   * wrong-recipient); null when no flow with this type recorded misdeliveries by type (older results, or the flow ended first).
+   */
+  wrongRecipient: z.number().int().nonnegative().nullable().default(null),
+  /** Copies of this type from another flow that reached this flow's inboxes (kind cross-worker-leak); null as wrongRecipient. */
+  crossWorkerLeaks: z.number().int().nonnegative().nullable().default(null),
   p95LatencyMs: z.number().nullable(),
-  /** The first few missing ones as `<workerId> → <recipient role>`. */
+  /** The first few missing copies no known gap covered, as `<workerId> → <recipient role>` (`… device 2` when recipients have several). */
   missingExamples: z.array(z.string()),
 });
 export type NotificationStep = z.infer<typeof NotificationStep>;
 
-export const StageNotifications = NotificationStep.omit({ step: true, missingExamples: true }).extend({
-  /** Per flow in the worker result (correctness.wrongRecipient), so per stage only, not per step; null when no flow measured it. */
+export const StageNotifications = NotificationStep.omit({ step: true, missingExamples: true, crossWorkerLeaks: true }).extend({
+  /**
+   * The flows' wrongRecipient counter summed (sockets, GET /notifications and system-of-record probes alike), so it can be
+   * above the steps' sum; null when no flow measured it.
+   */
   wrongRecipient: z.number().int().nonnegative().nullable(),
   p50LatencyMs: z.number().nullable(),
+  /** Devices per recipient (DEVICES_PER_USER) as the rows say; null when the results carry no device (one row per recipient). */
+  devicesPerRecipient: z.number().int().positive().nullable().default(null),
+  /**
+   * Socket payloads that broke the notification contract: a contract violation, distinct from a missing notification.
+   * null when no flow reported the count (results written before it existed).
+   */
+  malformed: z
+    .object({
+      count: z.number().int().nonnegative(),
+      flows: z.number().int().nonnegative(),
+      /** One offending payload, redacted. */
+      sample: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
   steps: z.array(NotificationStep),
 });
 export type StageNotifications = z.infer<typeof StageNotifications>;
+
+/** An approved known gap that covered failures of a stage's flows: the gap as the flows quote it, and what it covered. */
+export const AppliedGap = z.object({
+  /** The text after "known gap:" in the flows' errors: type or signature, reason, owner, expiry. */
+  gap: z.string(),
+  flows: z.number().int().positive(),
+  /** Missing notification copies it covered. */
+  missingCopies: z.number().int().nonnegative(),
+  /** A few `<workerId> <step>: <message>`. */
+  examples: z.array(z.string()),
+});
+export type AppliedGap = z.infer<typeof AppliedGap>;
 
 /** The P0 another flow saw that stopped a stage's flows at their next step (STOP_ON_P0). */
 export const StageStop = z.object({
@@ -170,6 +212,8 @@ export const StageSummary = z.object({
     /** A few `<workerId> <op>: <verdict> (<how it was decided>)`. */
     examples: z.array(z.string()),
   }),
+  /** Known gaps that covered failures of the stage's flows (missing notifications, or a failure signature). */
+  knownGaps: z.array(AppliedGap).default([]),
   /** STOP_ON_P0: the P0s that stopped flows of the stage, and which flow saw each; empty when none did. */
   stoppedBy: z.array(StageStop).default([]),
   /** Fixed-duration mode: how long the stage's flows kept starting after the barrier (STAGE_DURATION); null in rounds mode. */

@@ -6,6 +6,7 @@ import {
   STEP_NAMES,
   type CorrectnessKey,
   type MeasuredCorrectness,
+  type NotificationResult,
   type PaymentMode,
   type WorkerResult,
 } from '../contract/worker-result.ts';
@@ -13,6 +14,7 @@ import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
 import { keyFindings, stopLine } from './findings.ts';
 import { EXAMPLES } from './format.ts';
 import type {
+  AppliedGap,
   CollectionError,
   FailureGroup,
   InfraRow,
@@ -74,9 +76,51 @@ const DEFAULT_INFRA_UNAVAILABLE = 'no infrastructure sampler reported rows for t
 interface NotificationAcc {
   expected: number;
   observed: number;
+  knownGap: number;
   duplicates: number;
+  wrongRecipient: number | null;
+  crossWorkerLeaks: number | null;
   latencies: number[];
   missingExamples: string[];
+}
+
+const newNotificationAcc = (): NotificationAcc => ({
+  expected: 0,
+  observed: 0,
+  knownGap: 0,
+  duplicates: 0,
+  wrongRecipient: null,
+  crossWorkerLeaks: null,
+  latencies: [],
+  missingExamples: [],
+});
+
+const MISSING_TYPE = /^missing (\S+) -> /;
+const GAP_QUOTE = /\(known gap: ([\s\S]*)\)\s*$/;
+
+/**
+ * The gap a known-gap error quotes: the text after "known gap:" (its type or signature, reason, owner, expiry), without
+ * the parenthesis the flow wraps it in; null when the message quotes none.
+ */
+export function quotedGap(message: string): string | null {
+  const wrapped = GAP_QUOTE.exec(message);
+  if (wrapped) return wrapped[1]!.trim();
+  const at = message.indexOf('known gap: ');
+  return at === -1 ? null : message.slice(at + 'known gap: '.length).trim();
+}
+
+/**
+ * The notification types whose missing copies an approved known gap covered in this flow, each with the gap quoted: the
+ * flow records a covered type as a known-gap error `missing <type> -> <copies> (known gap: ...)` (tests/escrow-flow.spec.ts).
+ */
+export function coveredTypes(flow: Pick<WorkerResult, 'errors'>): Map<string, string> {
+  const covered = new Map<string, string>();
+  for (const error of flow.errors) {
+    if (error.class !== 'known-gap') continue;
+    const type = MISSING_TYPE.exec(error.message)?.[1];
+    if (type && !covered.has(type)) covered.set(type, quotedGap(error.message) ?? 'no gap quoted');
+  }
+  return covered;
 }
 
 function addSample(into: Map<string, Samples>, key: string, durationMs: number, censored: boolean): void {
@@ -115,6 +159,11 @@ function peakConcurrency(flows: readonly WorkerResult[]): number {
   return peak;
 }
 
+/** `C2-W01 → buyer`, or `C2-W01 → buyer device 2` when the flow's recipients have several devices. */
+function copyName(flow: WorkerResult, n: NotificationResult, devices: boolean): string {
+  return `${flow.workerId} → ${n.recipient}${devices && n.device !== undefined ? ` device ${n.device + 1}` : ''}`;
+}
+
 export function summarizeStage(
   stage: number,
   flows: readonly WorkerResult[],
@@ -126,12 +175,20 @@ export function summarizeStage(
   const probeTimings = new Map<string, Samples>();
   const probeCalls: Record<string, number> = {};
   const notifications = new Map<string, NotificationAcc>();
+  const notificationOf = (step: string): NotificationAcc => {
+    let acc = notifications.get(step);
+    if (!acc) notifications.set(step, (acc = newNotificationAcc()));
+    return acc;
+  };
   const failures = new Map<FailureGroup['class'], FailureGroup>();
   // A counter is the sum over the flows that measured it; null when none did.
   const correctness = Object.fromEntries(CORRECTNESS_KEYS.map((key) => [key, null])) as MeasuredCorrectness;
   const correctnessEvidence: StageSummary['correctnessEvidence'] = {};
   const notMeasured = new Map<CorrectnessKey, { flows: number; reasons: Set<string> }>();
+  const gaps = new Map<string, AppliedGap>();
   const stops = new Map<string, StageStop>();
+  let malformed: StageSummary['notifications']['malformed'] = null;
+  let devicesPerRecipient: number | null = null;
   let withStatus = 0;
   let fiveXX = 0;
   let pass = 0;
@@ -171,13 +228,18 @@ export function summarizeStage(
       if (ms !== null) addSample(steps, step, ms, false);
     }
     for (const [probe, ms] of Object.entries(flow.probeTimingsMs ?? {})) addSample(probeTimings, probe, ms, false);
+
+    // Notifications, counted in copies: a row per device of each recipient.
+    const covered = coveredTypes(flow);
+    const devices = flow.notifications.some((n) => (n.device ?? 0) > 0);
     for (const n of flow.notifications) {
-      let acc = notifications.get(n.step);
-      if (!acc) notifications.set(n.step, (acc = { expected: 0, observed: 0, duplicates: 0, latencies: [], missingExamples: [] }));
+      if (n.device !== undefined) devicesPerRecipient = Math.max(devicesPerRecipient ?? 1, n.device + 1);
+      const acc = notificationOf(n.step);
       acc.expected += 1;
       acc.duplicates += n.duplicates;
       if (!n.observed) {
-        if (acc.missingExamples.length < EXAMPLES) acc.missingExamples.push(`${flow.workerId} → ${n.recipient}`);
+        if (covered.has(n.step)) acc.knownGap += 1;
+        else if (acc.missingExamples.length < EXAMPLES) acc.missingExamples.push(copyName(flow, n, devices));
         continue;
       }
       acc.observed += 1;
@@ -185,6 +247,51 @@ export function summarizeStage(
       acc.latencies.push(n.latencyMs);
       addSample(ops, NOTIFICATION_OP, n.latencyMs, false);
     }
+    // Misdeliveries by type: measured where the flow settled its inboxes (its wrongRecipient counter is a number) and says by type.
+    if (flow.misdelivered !== undefined && flow.correctness.wrongRecipient !== null) {
+      for (const n of flow.notifications) {
+        const acc = notificationOf(n.step);
+        acc.wrongRecipient ??= 0;
+        acc.crossWorkerLeaks ??= 0;
+      }
+      for (const m of flow.misdelivered) {
+        const acc = notificationOf(m.step);
+        if (m.kind === 'wrong-recipient') acc.wrongRecipient = (acc.wrongRecipient ?? 0) + 1;
+        else acc.crossWorkerLeaks = (acc.crossWorkerLeaks ?? 0) + 1;
+        acc.wrongRecipient ??= 0;
+        acc.crossWorkerLeaks ??= 0;
+      }
+    }
+    if (flow.malformedNotifications) {
+      malformed ??= { count: 0, flows: 0, sample: null };
+      malformed.count += flow.malformedNotifications.count;
+      if (flow.malformedNotifications.count > 0) {
+        malformed.flows += 1;
+        malformed.sample ??= flow.malformedNotifications.sample;
+      }
+    }
+
+    // Known gaps the flow quoted (the missing copies each covered). A failure a gap's signature classified quotes no gap:
+    // it is a failed flow of class known-gap, reported as such.
+    const missingBy = new Map<string, number>();
+    for (const n of flow.notifications) if (!n.observed && covered.has(n.step)) missingBy.set(n.step, (missingBy.get(n.step) ?? 0) + 1);
+    const flowGaps = new Map<string, { copies: number; example: string }>();
+    for (const error of flow.errors) {
+      const gap = error.class === 'known-gap' ? quotedGap(error.message) : null;
+      if (gap === null) continue;
+      const type = MISSING_TYPE.exec(error.message)?.[1];
+      const entry = flowGaps.get(gap) ?? { copies: 0, example: `${flow.workerId} ${error.step}: ${error.message}` };
+      if (type) entry.copies += missingBy.get(type) ?? 0;
+      flowGaps.set(gap, entry);
+    }
+    for (const [gap, { copies, example }] of flowGaps) {
+      const applied = gaps.get(gap) ?? { gap, flows: 0, missingCopies: 0, examples: [] };
+      applied.flows += 1;
+      applied.missingCopies += copies;
+      if (applied.examples.length < EXAMPLES) applied.examples.push(example);
+      gaps.set(gap, applied);
+    }
+
     for (const key of CORRECTNESS_KEYS) {
       const count = flow.correctness[key];
       if (count === null) {
@@ -225,18 +332,22 @@ export function summarizeStage(
   const stepStats = statsByKey(steps);
   const notificationSteps: NotificationStep[] = [...notifications.keys()].sort().map((step) => {
     const acc = notifications.get(step)!;
-    const { expected, observed, duplicates, missingExamples } = acc;
+    const { expected, observed, knownGap, duplicates, wrongRecipient, crossWorkerLeaks, missingExamples } = acc;
     return {
       step,
       expected,
       observed,
       missing: expected - observed,
+      knownGap,
       duplicates,
+      wrongRecipient,
+      crossWorkerLeaks,
       p95LatencyMs: percentileOrNull(acc.latencies, 95),
       missingExamples,
     };
   });
-  const sum = (field: 'expected' | 'observed' | 'missing' | 'duplicates') => notificationSteps.reduce((total, s) => total + s[field], 0);
+  const sum = (field: 'expected' | 'observed' | 'missing' | 'knownGap' | 'duplicates') =>
+    notificationSteps.reduce((total, s) => total + s[field], 0);
   const wallTimeMs = flows.length > 0 ? endedAt - startedAt : null;
   const zeroToleranceBroken = STOP_CONDITIONS.zeroTolerance.some((key) => correctnessCount(correctness[key]) > 0);
 
@@ -272,10 +383,13 @@ export function summarizeStage(
       expected: sum('expected'),
       observed: sum('observed'),
       missing: sum('missing'),
+      knownGap: sum('knownGap'),
       wrongRecipient: correctness.wrongRecipient,
       duplicates: sum('duplicates'),
       p50LatencyMs: opStats[NOTIFICATION_OP]?.p50 ?? null,
       p95LatencyMs: opStats[NOTIFICATION_OP]?.p95 ?? null,
+      devicesPerRecipient,
+      malformed,
       steps: notificationSteps,
     },
     correctness,
@@ -288,6 +402,7 @@ export function summarizeStage(
     correctnessEvidence,
     failures: [...failures.values()].sort((a, b) => b.count - a.count || a.class.localeCompare(b.class)),
     indeterminate,
+    knownGaps: [...gaps.values()].sort((a, b) => a.gap.localeCompare(b.gap)),
     stoppedBy: [...stops.values()].sort((a, b) => b.interrupted - a.interrupted || a.workerId.localeCompare(b.workerId)),
     durationMs: null,
     releasedToEndMs: releasedAt === Infinity ? null : Math.max(0, endedAt - releasedAt),

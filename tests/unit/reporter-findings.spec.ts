@@ -51,7 +51,7 @@ test('a missing notification is a P0 finding naming the worker and the recipient
     title: 'Missing notification offer_rejected',
     severity: 'P0',
     stages: [2],
-    evidence: 'C2: 1 of 1 missing (C2-W01 → seller-2)',
+    evidence: 'C2: 1 of 1 expected copies missing (C2-W01 → seller-2)',
   });
 });
 

@@ -82,10 +82,16 @@ test('the operation table marks low-n and timed-out samples, shows goals and bol
   );
 });
 
-test('notification rows per stage and step, with the stage total carrying wrong recipients', () => {
-  const md = render([flow(1, { correctness: { ...baseWorkerResult().correctness, wrongRecipient: 2 } })]);
-  expect(md).toContain('| C1 · offer_accepted | 1 | 1 | 0 | n/a | 640 ms |');
+test('notification rows per stage and step, wrong recipients per step from the misdeliveries, the stage total from the counter', () => {
+  const wrong = { correctness: { ...baseWorkerResult().correctness, wrongRecipient: 2 } };
+  // One misdelivery by type from the sockets; the other was seen in GET /notifications (counter only).
+  const md = render([flow(1, { ...wrong, misdelivered: [{ step: 'offer_accepted', receivedBy: 'seller-2', kind: 'wrong-recipient' }] })]);
+  expect(md).toContain('| C1 · offer_accepted | 1 | 1 | 0 | 1 | 640 ms |');
   expect(md).toContain('| **C1 · all steps** | 1 | 1 | 0 | 2 | 640 ms |');
+  expect(md).not.toContain('n/a');
+  // A result written before misdeliveries by type: the per-step cell says so, never n/a and never 0.
+  const old = render([flow(1, wrong)]);
+  expect(old).toContain('| C1 · offer_accepted | 1 | 1 | 0 | not measured (no misdeliveries by type in these results) | 640 ms |');
 });
 
 test('infrastructure says why it is missing instead of printing zeros, and renders rows when given', () => {

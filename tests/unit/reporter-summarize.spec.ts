@@ -78,6 +78,8 @@ test('aggregates notifications per step: expected, observed, missing with who, d
     null,
     0,
   );
+  // These results predate misdeliveries by type (no `misdelivered`): the per-step wrong-recipient count is not measured (null), never 0.
+  const byStep = { knownGap: 0, wrongRecipient: null, crossWorkerLeaks: null };
   expect(stage.notifications.steps).toEqual([
     {
       step: 'offer_accepted',
@@ -87,8 +89,9 @@ test('aggregates notifications per step: expected, observed, missing with who, d
       duplicates: 0,
       p95LatencyMs: 100,
       missingExamples: ['C2-W02 → seller-1'],
+      ...byStep,
     },
-    { step: 'offer_rejected', expected: 2, observed: 2, missing: 0, duplicates: 2, p95LatencyMs: 300, missingExamples: [] },
+    { step: 'offer_rejected', expected: 2, observed: 2, missing: 0, duplicates: 2, p95LatencyMs: 300, missingExamples: [], ...byStep },
   ]);
   expect(stage.notifications).toMatchObject({
     expected: 4,
