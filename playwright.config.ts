@@ -4,10 +4,10 @@
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { parseEnvOrExit } from './helpers/preflight.ts';
-import { redactText } from './helpers/redact.ts';
-import { selectedProjects } from './helpers/selection.ts';
-import { stageName, workersFor } from './helpers/stages.ts';
+import { parseEnvOrExit } from './runner/preflight.ts';
+import { redactText } from './lib/redact.ts';
+import { selectedProjects } from './config/selection.ts';
+import { stageName, workersFor } from './config/stages.ts';
 import { allureReporterOptions } from './reporter/allure-categories.ts';
 
 // A bad configuration prints one message (no stack trace) and exits 2: nothing has started yet.
@@ -62,7 +62,7 @@ export default defineConfig({
   timeout: (cfg.STAGE_DURATION ?? 0) + cfg.OP_TIMEOUT_MS * 4 + cfg.BARRIER_TIMEOUT_MS + cfg.SCANNER_CONFIRM_TIMEOUT_MS,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  globalSetup: './helpers/global-setup.ts',
+  globalSetup: './runner/global-setup.ts',
   metadata: {
     runId,
     mode: cfg.mode,

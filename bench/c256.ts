@@ -1,6 +1,6 @@
 // C256 on one machine with several flows per worker process (FLOWS_PER_WORKER,
 // issue 7 item 5): total RSS of the runner side (runner, workers, sampler) at
-// its peak. Run only when helpers/config.ts has the option.
+// its peak. Run only when config/env.ts has the option.
 import { join } from 'node:path';
 import { classify } from './classify.ts';
 import { log, runPlaywright } from './playwright-run.ts';

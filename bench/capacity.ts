@@ -1,11 +1,11 @@
 // Sandbox capacity: the ramp (every stage of CONCURRENCY_LEVELS with its gate)
 // against the embedded sandbox, in one payment mode. From the run's report.json:
 // the highest stage at which every spec latency goal (p50 and p95 of
-// helpers/stages.ts LATENCY_GOALS) holds and the stage passed, flows per second
+// config/stages.ts LATENCY_GOALS) holds and the stage passed, flows per second
 // at C32, and the bottleneck from the infrastructure timeline and /proc.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LATENCY_GOALS } from '../helpers/stages.ts';
+import { LATENCY_GOALS } from '../config/stages.ts';
 import type { Report } from '../reporter/schema.ts';
 import { parseSamples } from '../sampler/aggregate.ts';
 import { between, mean, max, series } from '../sampler/series.ts';

@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import { Health, RequestDetail } from '../contract/http.ts';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { ApiResult, CallRecord } from '../driver/types.ts';
-import { redact } from '../helpers/redact.ts';
+import { redact } from '../lib/redact.ts';
 import { startSandbox } from '../sandbox/src/launcher/sandbox.ts';
 import { log, onInterrupt } from './cleanup.ts';
 import { bootstrapDiff, percentile, round } from './stats.ts';

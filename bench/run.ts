@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { EnvSchema } from '../helpers/config.ts';
+import { EnvSchema } from '../config/env.ts';
 import { capacity, type Capacity } from './capacity.ts';
 import { log } from './cleanup.ts';
 import { cpuShares, type CpuShares } from './cpu-share.ts';

@@ -1,12 +1,8 @@
-// Small statistics for the bench: nearest-rank percentiles and rounding.
+// Small statistics for the bench: nearest-rank percentiles (the suite's, lib/stats.ts), rounding, bootstrap.
+import { percentileOrNull } from '../lib/stats.ts';
 
-/** Nearest-rank percentile (p in 0..100) of the values; null when there are none. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
+/** Nearest-rank percentile (p in (0, 100]) of the values; null when there are none: the suite's own definition. */
+export const percentile = percentileOrNull;
 
 export const median = (values: readonly number[]): number | null => percentile(values, 50);
 

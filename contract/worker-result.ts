@@ -192,6 +192,9 @@ export function measuredCorrectness(
   ) as MeasuredCorrectness;
 }
 
+/** The Allure label a failed flow's class travels in (set by the flow's fixture, read by the report's categories). */
+export const FAILURE_CLASS_LABEL = 'failureClass';
+
 export const FailureClass = z.enum(['product', 'setup', 'external', 'capacity', 'known-gap']);
 export type FailureClass = z.infer<typeof FailureClass>;
 

@@ -20,7 +20,7 @@ import {
   type CreateRequestBody,
   type RegisterBody,
 } from '../contract/http.ts';
-import { redact } from '../helpers/redact.ts';
+import { redact } from '../lib/redact.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from './errors.ts';
 import type { ApiResult, CallRecord, Credentials, EscrowDriver, Outcome } from './types.ts';
 

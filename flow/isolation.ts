@@ -5,8 +5,8 @@
 // Runs after the recorder has settled the sockets' arrivals.
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { Inbox } from '../driver/inbox.ts';
-import type { Board } from '../helpers/board.ts';
-import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+import type { Board } from './board.ts';
+import type { FlowRecorder } from './recorder.ts';
 import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
 

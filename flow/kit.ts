@@ -5,9 +5,9 @@ import type { Wallet } from 'ethers';
 import type { ChainInfo, Version } from '../contract/http.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { Inbox } from '../driver/inbox.ts';
-import type { SuiteConfig } from '../helpers/config.ts';
-import type { Board } from '../helpers/board.ts';
-import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+import type { SuiteConfig } from '../config/env.ts';
+import type { Board } from './board.ts';
+import type { FlowRecorder } from './recorder.ts';
 
 export interface Run {
   cfg: SuiteConfig;

@@ -66,7 +66,7 @@ export function paymentRecordQuery(pgUrl: string | undefined, sqlFile: string | 
 
 /** Reads the payment's record; null when the database has no such payment. */
 export async function readPaymentRecord(pgUrl: string, sql: string, paymentId: string): Promise<PaymentRecord | null> {
-  // The system of record not answering is infrastructure, not a product bug: the message says so (helpers/classify.ts).
+  // The system of record not answering is infrastructure, not a product bug: the message says so (config/classify.ts).
   const client = await (await poolFor(pgUrl)).connect().catch((err: Error) => {
     throw new Error(`the Postgres system of record did not connect within ${CONNECT_TIMEOUT_MS} ms: ${err.message}`);
   });

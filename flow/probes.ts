@@ -4,7 +4,7 @@
 // payment's own probes (underpayment, unpaid advance, evidence) are in
 // flow/payment.ts, their pure judgement in flow/evidence.ts.
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
-import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+import type { FlowRecorder } from './recorder.ts';
 import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
 

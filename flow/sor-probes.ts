@@ -4,7 +4,7 @@
 // A probe that cannot run says so (status not-run with the reason); it never passes silently.
 import { readFileSync } from 'node:fs';
 import type { ProbeResult } from '../contract/worker-result.ts';
-import type { FlowRecorder } from '../helpers/flow-recorder.ts';
+import type { FlowRecorder } from './recorder.ts';
 
 export interface ProbeSubject {
   paymentId: string | null;
@@ -64,7 +64,7 @@ export async function postgresProbe(
 ): Promise<ProbeResult> {
   if (!pgUrl) return { name: 'postgres', status: 'not-run', detail: 'PG_URL is not set' };
   const queries = loadQueries(sqlFile ?? DEFAULT_SQL);
-  // The system of record not answering is infrastructure, not a product bug: the message says so (helpers/classify.ts).
+  // The system of record not answering is infrastructure, not a product bug: the message says so (config/classify.ts).
   const client = await (await poolFor(pgUrl)).connect().catch((err: Error) => {
     throw new Error(`the Postgres system of record did not connect within ${CONNECT_TIMEOUT_MS} ms: ${err.message}`);
   });

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { STEP_NAMES, type TimingsMs } from '../contract/worker-result.ts';
 import type { ApiResult } from '../driver/types.ts';
-import { classify, loadKnownGaps, type KnownGap } from '../helpers/classify.ts';
-import { isProbe, type FlowRecorder } from '../helpers/flow-recorder.ts';
+import { classify, loadKnownGaps, type KnownGap } from '../config/classify.ts';
+import { isProbe, type FlowRecorder } from './recorder.ts';
 
 let gaps: KnownGap[] | undefined;
 

@@ -3,9 +3,9 @@
 // short, before the flow attached its worker result, the runner reports the
 // flow here instead, so started = reported always holds in the report.
 import { NO_TIMINGS, UNMEASURED_CORRECTNESS, type FlowStarted, type PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
-import { classify } from '../helpers/classify.ts';
-import { flowId, roundOf, type FlowPlace } from '../helpers/flow-id.ts';
-import { flowsForTest, workersFor } from '../helpers/stages.ts';
+import { classify } from '../config/classify.ts';
+import { flowId, roundOf, type FlowPlace } from '../config/flow-id.ts';
+import { flowsForTest, workersFor } from '../config/stages.ts';
 
 export interface EndedTest {
   stage: number;
@@ -16,7 +16,7 @@ export interface EndedTest {
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
   /** Its first error message, if any. */
   error: string | undefined;
-  /** The test's repeat index in its stage project: with the stage's workers it names the flows (helpers/flow-id.ts). 0 when absent. */
+  /** The test's repeat index in its stage project: with the stage's workers it names the flows (config/flow-id.ts). 0 when absent. */
   repeatEachIndex?: number;
   /** FLOWS_PER_WORKER of the run (default 1): the stage's workers and the test's slots follow from it. */
   flowsPerWorker?: number;

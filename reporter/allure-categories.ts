@@ -12,11 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { Status, type Parameter, type StepResult, type TestResult } from 'allure-js-commons';
 import type { Category } from 'allure-js-commons/sdk';
 import type { LifecycleListener, ReporterConfig } from 'allure-js-commons/sdk/reporter';
-import type { FailureClass } from '../contract/worker-result.ts';
-import { redact, redactText } from '../helpers/redact.ts';
-
-/** The label a failed flow's class travels in. */
-export const FAILURE_CLASS_LABEL = 'failureClass';
+import { FAILURE_CLASS_LABEL, type FailureClass } from '../contract/worker-result.ts';
+import { redact, redactText } from '../lib/redact.ts';
 
 /** Category names, most severe first: a test whose flows failed for several classes lands in the first. */
 export const FAILURE_CLASS_NAMES = {

@@ -1,6 +1,6 @@
 // The Bottlenecks section, derived from measured data only: the slowest
 // operations against their goals, and "no evidence" where nothing was measured.
-import { LATENCY_GOALS, stageName } from '../helpers/stages.ts';
+import { LATENCY_GOALS, stageName } from '../config/stages.ts';
 import { formatMs, formatPct, plural } from './format.ts';
 import type { Report } from './schema.ts';
 import { NOTIFICATION_OP } from './summarize.ts';

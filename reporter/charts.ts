@@ -3,7 +3,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { WorkerResult } from '../contract/worker-result.ts';
-import { stageName } from '../helpers/stages.ts';
+import { stageName } from '../config/stages.ts';
 import type { Report } from './schema.ts';
 
 /** Where report.md shows the chart. */

@@ -3,8 +3,8 @@
 // (summary, markdown, charts, worker files) can carry a secret.
 import { z } from 'zod';
 import { PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
-import { EnvSchema } from '../helpers/config.ts';
-import { redact, redactText } from '../helpers/redact.ts';
+import { EnvSchema } from '../config/env.ts';
+import { redact, redactText } from '../lib/redact.ts';
 import { Versions, type GateResult, type StageGate } from './schema.ts';
 import type { RunMeta } from './summarize.ts';
 

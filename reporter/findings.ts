@@ -1,7 +1,7 @@
 // Key Findings: correctness and notification anomalies (P0), failed flows,
 // gates and 5xx, and each operation against the spec's latency goals.
 // Pure; evidence names stages, numbers and the workers/payments involved.
-import { LATENCY_GOALS, LOW_N, STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
+import { LATENCY_GOALS, LOW_N, STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { EXAMPLES, formatMs, formatPct, plural, withMore } from './format.ts';
 import type { CollectionError, FailureGroup, Finding, NotificationStep, Severity, StageStop, StageSummary } from './schema.ts';
 

@@ -13,13 +13,13 @@ import {
   WorkerResult,
   type PaymentMode,
 } from '../contract/worker-result.ts';
-import { infraTimeline, reportsRoot } from '../helpers/paths.ts';
+import { infraTimeline, reportsRoot } from '../config/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
-import { loadGeneratorByStage, type LoadWindow } from '../sampler/runner-load.ts';
+import { loadGeneratorByStage, type LoadWindow } from './load-generator.ts';
 import type { Sample } from '../sampler/types.ts';
-import { redact, redactText } from '../helpers/redact.ts';
-import { flowsForTest, stageName, workersFor } from '../helpers/stages.ts';
+import { redact, redactText } from '../lib/redact.ts';
+import { flowsForTest, stageName, workersFor } from '../config/stages.ts';
 import type { z } from 'zod';
 import { chartSpecs, renderSvg } from './charts.ts';
 import {
@@ -37,13 +37,13 @@ import {
 import { formatMs } from './format.ts';
 import { renderMarkdown, type ChartRef } from './render-markdown.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError, type StageGate } from './schema.ts';
-import { percentileOrNull } from './stats.ts';
+import { percentileOrNull } from '../lib/stats.ts';
 import { NOTHING_MEASURED, summarize, summarizeStage } from './summarize.ts';
-import { evaluateGate } from '../helpers/gates.ts';
+import { evaluateGate } from './gates.ts';
 import { unreportedFlows } from './account.ts';
 
 export interface ProfileReporterOptions {
-  /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as helpers/paths.ts. */
+  /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as config/paths.ts. */
   outputDir?: string;
   /** Print one progress line per finished flow of a stage. Default true. */
   progress?: boolean;
@@ -322,7 +322,7 @@ export default class ProfileReporter implements Reporter {
       ]),
     ];
 
-    // Same default root as the flows and the gates (helpers/paths.ts), so one run has one folder.
+    // Same default root as the flows and the gates (config/paths.ts), so one run has one folder.
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
     const runDir = path.join(root, fileSafe(report.runId));
     // charts/ is this reporter's alone; workers/ is shared with the flows, which write each result there for the gates.

@@ -1,7 +1,7 @@
 // report.md: the spec's "Report Template", section by section and heading by
 // heading, filled from a Report. Pure: Report + chart list in, text out.
 import type { CorrectnessKey, PaymentMode } from '../contract/worker-result.ts';
-import { LATENCY_GOALS, LOAD_GENERATOR_LIMITS, LOW_N, stageName } from '../helpers/stages.ts';
+import { LATENCY_GOALS, LOAD_GENERATOR_LIMITS, LOW_N, stageName } from '../config/stages.ts';
 import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';

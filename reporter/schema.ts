@@ -139,7 +139,7 @@ export type CollectionError = z.infer<typeof CollectionError>;
 const nullableMs = z.number().nullable();
 
 /**
- * The load generator's own load while a stage's flows ran (sampler/runner-load.ts): the Playwright runner's and its
+ * The load generator's own load while a stage's flows ran (reporter/load-generator.ts): the Playwright runner's and its
  * workers' CPU as a share of the host, and each worker's event-loop delay. Saturated: its latencies include
  * client-side queuing, so safe concurrency is not claimed at the stage. A figure not measured is null with why.
  */

@@ -10,7 +10,7 @@ import {
   type PaymentMode,
   type WorkerResult,
 } from '../contract/worker-result.ts';
-import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
+import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { keyFindings, stopLine } from './findings.ts';
 import { EXAMPLES } from './format.ts';
 import type {
@@ -26,7 +26,8 @@ import type {
   StageSummary,
   Versions,
 } from './schema.ts';
-import { emptySamples, percentileOrNull, statsByKey, type Samples } from './stats.ts';
+import { percentileOrNull } from '../lib/stats.ts';
+import { emptySamples, statsByKey, type Samples } from './latency.ts';
 
 /** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
 export const NOTIFICATION_OP = 'notification';
@@ -64,7 +65,7 @@ export interface RunMeta {
   collectionErrors?: readonly CollectionError[];
   /** A stop reason the results cannot show (e.g. the ramp runner's); otherwise derived. */
   stopReason?: string;
-  /** The load generator's own load per stage (sampler/runner-load.ts); absent: not measured. */
+  /** The load generator's own load per stage (reporter/load-generator.ts); absent: not measured. */
   loadGenerator?: Readonly<Record<number, LoadGenerator>>;
 }
 

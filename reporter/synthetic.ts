@@ -1,7 +1,7 @@
 // Synthetic worker results: a valid base flow to vary in tests, and a
 // deterministic large population for the aggregation benchmark (npm run bench).
 import { NO_TIMINGS, ZERO_CORRECTNESS, type CallSample, type NotificationResult, type WorkerResult } from '../contract/worker-result.ts';
-import { DEFAULT_LEVELS, stageName } from '../helpers/stages.ts';
+import { DEFAULT_LEVELS, stageName } from '../config/stages.ts';
 import type { Report } from './schema.ts';
 import { summarize } from './summarize.ts';
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { redactText } from '../helpers/redact.ts';
+import { redactText } from '../lib/redact.ts';
 
 const TSX = import.meta.resolve('tsx');
 const MAIN = fileURLToPath(import.meta.url);

@@ -6,7 +6,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { redactText } from '../helpers/redact.ts';
+import { redactText } from '../lib/redact.ts';
 import { dockerSource } from './sources/docker.ts';
 import { hostSource } from './sources/host.ts';
 import { metricsSource } from './sources/metrics.ts';

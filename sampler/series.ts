@@ -2,7 +2,7 @@
 // and the statistics the aggregate takes of them. A statistic with no points
 // is `{ na: reason }`, the reason being the source's own (for example
 // 'REDIS_URL is not set'), never 0.
-import { percentileOrNull } from '../reporter/stats.ts';
+import { percentileOrNull } from '../lib/stats.ts';
 import { isNotAvailable, naFieldReason, type AnySourceName, type NotAvailable, type Sample } from './types.ts';
 
 export type Num = number | NotAvailable;

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../reporter/schema.ts';
 import { FAULT_NAMES } from '../sandbox/src/faults.ts';
-import { runDir } from '../helpers/paths.ts';
+import { runDir } from '../config/paths.ts';
 
 type Stage = Report['stages'][number];
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { redactText } from '../helpers/redact.ts';
+import { redactText } from '../lib/redact.ts';
 import { allureCategoryRules, knownSecrets } from '../reporter/allure-categories.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDir } from '../helpers/paths.ts';
+import { runDir } from '../config/paths.ts';
 import type { Report } from '../reporter/schema.ts';
 
 const FUNDER_KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // the sandbox's hardhat funder

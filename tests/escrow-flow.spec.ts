@@ -2,7 +2,7 @@
 // A stage project runs it level x ROUNDS times on level workers at once.
 import { expect, test } from '../fixtures/flow.ts';
 import { escrowFlow } from '../flow/escrow-flow.ts';
-import { flowsForTest } from '../helpers/stages.ts';
+import { flowsForTest } from '../config/stages.ts';
 
 test('buyer and sellers complete an escrow purchase with payment credited once and notifications to the right users only', async ({
   run,

@@ -7,13 +7,13 @@ import { expect, test } from '@playwright/test';
 import { WorkerResult } from '../contract/worker-result.ts';
 import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema.ts';
 import { summarizeStage } from '../reporter/summarize.ts';
-import { parseEnv } from '../helpers/config.ts';
-import { evaluateGate, type GateInfra } from '../helpers/gates.ts';
+import { parseEnv } from '../config/env.ts';
+import { evaluateGate, type GateInfra } from '../reporter/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { parsePrometheus, sumOf } from '../sampler/prometheus.ts';
-import { RUN_ENV } from '../helpers/run-env.ts';
-import { infraTimeline, workersDir } from '../helpers/paths.ts';
-import { STOP_CONDITIONS, stageName } from '../helpers/stages.ts';
+import { RUN_ENV } from '../config/run-env.ts';
+import { infraTimeline, workersDir } from '../config/paths.ts';
+import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { intentsLeftPending } from '../flow/payment.ts';
 
 /**

@@ -137,10 +137,10 @@ target(
         flow.evidence.filter((e) => e.includes(line)),
         flow.evidence.join('\n'),
       ).not.toEqual([]);
-      expect(flow.correctness.underOverpayments).toBeGreaterThanOrEqual(1);
+      expect(flow.correctness.advancedWithoutPayment).toBeGreaterThanOrEqual(1);
       expect(flow.errors.filter((e) => e.class === 'product' && e.message.includes(half.requestId))).not.toEqual([]);
       const stage = run.report().stages.find((s) => s.stage === 1)!;
-      expect(stage.correctnessEvidence.underOverpayments?.examples.join('\n')).toContain(line);
+      expect(stage.correctnessEvidence.advancedWithoutPayment?.examples.join('\n')).toContain(line);
     } finally {
       stopSuite(run);
     }

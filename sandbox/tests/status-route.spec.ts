@@ -4,7 +4,7 @@
 import { test as base } from '@playwright/test';
 import { ChainInfo } from '../../contract/http.ts';
 import { HttpEscrowDriver } from '../../driver/http-driver.ts';
-import { PreflightError, refuseModeWithoutRoute } from '../../helpers/preflight.ts';
+import { PreflightError, refuseModeWithoutRoute } from '../../runner/preflight.ts';
 import { markPaidBehindApi } from './support/behind-api.ts';
 import { expect, test } from './support/fixtures.ts';
 import { data, toPaymentIntent } from './support/flow.ts';

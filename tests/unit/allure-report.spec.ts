@@ -6,9 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { Stage, Status, type TestResult } from 'allure-js-commons';
-import { FailureClass } from '../../contract/worker-result.ts';
+import { FAILURE_CLASS_LABEL, FailureClass } from '../../contract/worker-result.ts';
 import {
-  FAILURE_CLASS_LABEL,
   FAILURE_CLASS_NAMES,
   allure2Categories,
   allureCategoryRules,
@@ -17,7 +16,7 @@ import {
   prefixFailureClass,
   redactTestResult,
 } from '../../reporter/allure-categories.ts';
-import { MASK } from '../../helpers/redact.ts';
+import { MASK } from '../../lib/redact.ts';
 import { AllureReportError, buildAllureReport, readEnvironment, stripAnalytics, withoutInlineData } from '../../scripts/report-allure.ts';
 
 const RUN = '20260101-120000-beef';

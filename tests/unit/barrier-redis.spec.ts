@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { expect, test as base } from '@playwright/test';
-import { redisBarrier } from '../../helpers/barrier.ts';
+import { redisBarrier } from '../../fixtures/barrier-client.ts';
 import { freePort } from '../../sandbox/src/launcher/ports.ts';
 
 const REDIS = '/usr/bin/redis-server';

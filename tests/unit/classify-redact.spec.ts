@@ -1,10 +1,10 @@
 // Failure classes, redaction of secrets, and the mainnet refusal.
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { ConfigError } from '../../helpers/config.ts';
-import { applies, classify, describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../../helpers/classify.ts';
-import { MASK, maskHexKey, redact, redactText } from '../../helpers/redact.ts';
-import { MAINNET_CHAIN_IDS, MAINNET_OVERRIDE, refuseMainnet } from '../../helpers/safety.ts';
+import { ConfigError } from '../../config/env.ts';
+import { applies, classify, describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../../config/classify.ts';
+import { MASK, maskHexKey, redact, redactText } from '../../lib/redact.ts';
+import { MAINNET_CHAIN_IDS, MAINNET_OVERRIDE, refuseMainnet } from '../../runner/safety.ts';
 import { TargetTimeoutError, TargetUnreachableError, ContractViolationError } from '../../driver/errors.ts';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidXllci0xIn0.Zm9vYmFyYmF6cXV4';

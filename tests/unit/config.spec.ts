@@ -1,6 +1,6 @@
 // parseEnv: defaults, valid values, and the one error message a bad environment produces.
 import { expect, test } from '@playwright/test';
-import { ConfigError, parseEnv } from '../../helpers/config.ts';
+import { ConfigError, parseEnv } from '../../config/env.ts';
 
 const KEY = `0x${'ab12'.repeat(16)}`;
 

@@ -1,7 +1,8 @@
 // The stage barrier in-process, and the coordinator over loopback HTTP.
 import { expect, test } from '@playwright/test';
-import { stageBoard } from '../../helpers/board.ts';
-import { StageBarrier, startCoordinator, type BarrierArrival, type Coordinator } from '../../helpers/coordinator.ts';
+import { stageBoard } from '../../flow/board.ts';
+import type { BarrierArrival } from '../../contract/coordinator.ts';
+import { StageBarrier, startCoordinator, type Coordinator } from '../../runner/coordinator.ts';
 
 interface Answer {
   status: number;

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { flowId, roundOf } from '../../helpers/flow-id.ts';
-import { workersFor } from '../../helpers/stages.ts';
+import { flowId, roundOf } from '../../config/flow-id.ts';
+import { workersFor } from '../../config/stages.ts';
 
 test('with ROUNDS=2 at C2 the four flows get four names: the second round is -R2 whichever process ran it', () => {
   const ids = [0, 1, 2, 3].map((repeatEachIndex) => flowId({ stage: 2, repeatEachIndex, workers: 2, nth: 1 }));

@@ -5,7 +5,7 @@ import type { Notification, NotificationType } from '../../contract/events.ts';
 import { WorkerResult } from '../../contract/worker-result.ts';
 import type { Received } from '../../driver/inbox.ts';
 import { stepper, StoppedByP0 } from '../../flow/steps.ts';
-import { FlowRecorder, type ExpectedNotification } from '../../helpers/flow-recorder.ts';
+import { FlowRecorder, type ExpectedNotification } from '../../flow/recorder.ts';
 
 const BUYER = randomUUID();
 const SELLER_1 = randomUUID();

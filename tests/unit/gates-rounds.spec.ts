@@ -5,7 +5,7 @@ import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playw
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, type WorkerResult } from '../../contract/worker-result.ts';
-import { evaluateGate } from '../../helpers/gates.ts';
+import { evaluateGate } from '../../reporter/gates.ts';
 import { gatesByStage } from '../../reporter/collect.ts';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
 import { Report } from '../../reporter/schema.ts';
@@ -15,7 +15,7 @@ import { baseWorkerResult } from '../../reporter/synthetic.ts';
 const T0 = Date.UTC(2026, 5, 6, 12);
 const missing = [{ step: 'delivery_submitted', recipient: 'buyer', observed: false, latencyMs: null, duplicates: 0 }];
 
-/** C2 with ROUNDS=2: repeat indexes 0..3, ids as helpers/flow-id.ts names them. */
+/** C2 with ROUNDS=2: repeat indexes 0..3, ids as config/flow-id.ts names them. */
 const ROUND_IDS = ['C2-W01', 'C2-W02', 'C2-W01-R2', 'C2-W02-R2'];
 const round = (i: number, extra: Partial<WorkerResult> = {}): WorkerResult =>
   baseWorkerResult({

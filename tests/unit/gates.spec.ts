@@ -1,7 +1,7 @@
 // Each stop condition of the spec, evaluated by the gate on synthetic stage data.
 import { expect, test } from '@playwright/test';
 import { ZERO_CORRECTNESS, type CallSample, type Correctness, type WorkerResult } from '../../contract/worker-result.ts';
-import { evaluateGate, type GateInfra } from '../../helpers/gates.ts';
+import { evaluateGate, type GateInfra } from '../../reporter/gates.ts';
 import { summarizeStage } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
 

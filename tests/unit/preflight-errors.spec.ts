@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../../driver/errors.ts';
-import { ConfigError, EnvSchema } from '../../helpers/config.ts';
-import { PreflightError, answeredWithError, toPreflightError } from '../../helpers/preflight.ts';
+import { ConfigError, EnvSchema } from '../../config/env.ts';
+import { PreflightError, answeredWithError, toPreflightError } from '../../runner/preflight.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { FlowStarted } from '../../contract/worker-result.ts';
-import { flowId } from '../../helpers/flow-id.ts';
+import { flowId } from '../../config/flow-id.ts';
 import { plannedFlows, unreportedFlows, type EndedTest } from '../../reporter/account.ts';
 import { summarizeStage } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';

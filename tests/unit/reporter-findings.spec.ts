@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { CallSample, WorkerResult } from '../../contract/worker-result.ts';
-import { LATENCY_GOALS, LOW_N } from '../../helpers/stages.ts';
+import { LATENCY_GOALS, LOW_N } from '../../config/stages.ts';
 import { keyFindings } from '../../reporter/findings.ts';
 import type { Finding } from '../../reporter/schema.ts';
 import { summarizeStage } from '../../reporter/summarize.ts';

@@ -8,7 +8,7 @@ import {
   type NotificationResult,
   type WorkerResult,
 } from '../../contract/worker-result.ts';
-import { describeGap, type KnownGap } from '../../helpers/classify.ts';
+import { describeGap, type KnownGap } from '../../config/classify.ts';
 import { keyFindings } from '../../reporter/findings.ts';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';

@@ -10,7 +10,7 @@ import {
   type MeasuredCorrectness,
   type PaymentMode,
 } from '../../contract/worker-result.ts';
-import { evaluateGate } from '../../helpers/gates.ts';
+import { evaluateGate } from '../../reporter/gates.ts';
 import { unreportedFlows } from '../../reporter/account.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { Report } from '../../reporter/schema.ts';

@@ -8,7 +8,7 @@ import {
   type Misdelivery,
   type NotificationResult,
 } from '../../contract/worker-result.ts';
-import { redact } from '../../helpers/redact.ts';
+import { redact } from '../../lib/redact.ts';
 import { parseAttachment } from '../../reporter/collect.ts';
 import { keyFindings } from '../../reporter/findings.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';

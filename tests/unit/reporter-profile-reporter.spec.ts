@@ -198,7 +198,7 @@ test('collects gate verdicts and infrastructure rows from their attachments', as
   expect(report).toMatchObject({ safeConcurrency: 1, stopReason: 'C2 failed: gate: 5xx 2% > 1%' });
 });
 
-test('without metadata the run id, mode and target come from the results; without outputDir it writes where helpers/paths.ts says', async ({}, testInfo) => {
+test('without metadata the run id, mode and target come from the results; without outputDir it writes where config/paths.ts says', async ({}, testInfo) => {
   const reportsDir = testInfo.outputPath('reports-dir');
   const before = process.env.REPORTS_DIR;
   process.env.REPORTS_DIR = reportsDir;

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { LOW_N } from '../../helpers/stages.ts';
+import { LOW_N } from '../../config/stages.ts';
 import { formatMs, formatPct, withMore } from '../../reporter/format.ts';
-import { latencyStats, nearestRank, percentileOrNull } from '../../reporter/stats.ts';
+import { nearestRank, percentileOrNull } from '../../lib/stats.ts';
+import { latencyStats } from '../../reporter/latency.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 

@@ -12,7 +12,7 @@ import { summarize, type RunMeta } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
 import { EVENT_LOOP_ATTACHMENT, eventLoopDelayOf, monitorEventLoop, type EventLoopDelay } from '../../sampler/event-loop.ts';
 import type { PidStat } from '../../sampler/proc.ts';
-import { loadGeneratorByStage, mergeSpans } from '../../sampler/runner-load.ts';
+import { loadGeneratorByStage, mergeSpans } from '../../reporter/load-generator.ts';
 import { runnerCpuShare, runnerReading, runnerSource } from '../../sampler/sources/runner.ts';
 import type { Sample } from '../../sampler/types.ts';
 

@@ -1,7 +1,7 @@
 // projectArgs / selectedLevels: which stage projects a command line selects.
 import { expect, test } from '@playwright/test';
-import { projectArgs, selectedLevels, selectedProjects } from '../../helpers/selection.ts';
-import { DEFAULT_LEVELS } from '../../helpers/stages.ts';
+import { projectArgs, selectedLevels, selectedProjects } from '../../config/selection.ts';
+import { DEFAULT_LEVELS } from '../../config/stages.ts';
 
 const LEVELS = [...DEFAULT_LEVELS];
 const argv = (...args: string[]) => ['node', 'playwright', 'test', ...args];

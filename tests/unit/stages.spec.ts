@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { flowsForTest, workersFor } from '../../helpers/stages.ts';
+import { flowsForTest, workersFor } from '../../config/stages.ts';
 
 test('one flow per worker by default: a stage runs on as many workers as its level', () => {
   for (const level of [1, 2, 8, 64]) {

@@ -1,6 +1,6 @@
 // Refusals that protect real money and real deployments. Checked before any
 // request reaches the target.
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../config/env.ts';
 
 /** Chain ids of production networks: live mode never pays on them. */
 export const MAINNET_CHAIN_IDS: Record<number, string> = {

@@ -1,8 +1,8 @@
 // The spec's stop conditions evaluated on one stage. Pure: the gate projects
 // use it to stop the ramp, the reporter to name the condition in the report.
 import type { PaymentMode, WorkerResult } from '../contract/worker-result.ts';
-import type { StageSummary } from '../reporter/schema.ts';
-import { STOP_CONDITIONS, stageName } from './stages.ts';
+import type { StageSummary } from './schema.ts';
+import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 
 /** What the sampler saw during and after the stage; fields absent when the source was not sampled. */
 export interface GateInfra {

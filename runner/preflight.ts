@@ -4,8 +4,8 @@
 import type { ChainInfo } from '../contract/http.ts';
 import type { PaymentMode } from '../contract/worker-result.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../driver/errors.ts';
-import { ConfigError, maskValue, parseEnv, type SuiteConfig } from './config.ts';
-import { maskHexKey, redactText } from './redact.ts';
+import { ConfigError, maskValue, parseEnv, type SuiteConfig } from '../config/env.ts';
+import { maskHexKey, redactText } from '../lib/redact.ts';
 
 /** The preflight's checks, in the order the global setup runs them. */
 export type PreflightCheck = 'configuration' | 'target' | 'safety' | 'funder' | 'target health' | 'chain' | 'coordinator';

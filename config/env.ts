@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PaymentMode } from '../contract/worker-result.ts';
-import { maskHexKey, redactText } from './redact.ts';
+import { maskHexKey, redactText } from '../lib/redact.ts';
 import { DEFAULT_LEVELS } from './stages.ts';
 
 const int = (min: number, max: number) =>

@@ -8,13 +8,13 @@
 // than LOAD_GENERATOR_LIMITS.runnerCpuShare of the host on average, or a
 // worker's event-loop delay p99 went above LOAD_GENERATOR_LIMITS.eventLoopDelayP99Ms:
 // its latencies then include time the requests and answers waited in the suite.
-import { LOAD_GENERATOR_LIMITS, stageName } from '../helpers/stages.ts';
-import type { LoadGenerator } from '../reporter/schema.ts';
-import { formatMs } from '../reporter/format.ts';
-import { percentileOrNull } from '../reporter/stats.ts';
-import type { EventLoopDelay } from './event-loop.ts';
-import { max, series } from './series.ts';
-import type { Sample } from './types.ts';
+import { LOAD_GENERATOR_LIMITS, stageName } from '../config/stages.ts';
+import type { LoadGenerator } from './schema.ts';
+import { formatMs } from './format.ts';
+import { percentileOrNull } from '../lib/stats.ts';
+import type { EventLoopDelay } from '../sampler/event-loop.ts';
+import { max, series } from '../sampler/series.ts';
+import type { Sample } from '../sampler/types.ts';
 
 export interface LoadWindow {
   stage: number;

@@ -4,16 +4,16 @@
 import type { FullConfig } from '@playwright/test';
 import { HttpEscrowDriver } from '../driver/http-driver.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
-import { ConfigError, parseEnv, type SuiteConfig } from './config.ts';
+import { ConfigError, parseEnv, type SuiteConfig } from '../config/env.ts';
 import { PreflightError, answeredWithError, preflightCheck, refuseModeWithoutRoute, type PreflightContext } from './preflight.ts';
-import { infraTimeline } from './paths.ts';
-import { redactText } from './redact.ts';
-import { readSandboxState } from './sandbox-state.ts';
+import { infraTimeline } from '../config/paths.ts';
+import { redactText } from '../lib/redact.ts';
+import { readSandboxState } from '../config/sandbox-state.ts';
 import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
-import { selectedLevels } from './selection.ts';
-import { RUN_ENV } from './run-env.ts';
+import { selectedLevels } from '../config/selection.ts';
+import { RUN_ENV } from '../config/run-env.ts';
 
 export { RUN_ENV };
 

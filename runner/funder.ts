@@ -11,7 +11,7 @@ import {
   parseEther,
   type ContractTransactionResponse,
 } from 'ethers';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../config/env.ts';
 import { refuseMainnet } from './safety.ts';
 
 const ERC20 = [

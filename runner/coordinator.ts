@@ -6,15 +6,7 @@
 // On one machine: sharded runs share the barrier (Redis), not the board.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export interface BarrierArrival {
-  /** 0-based position of this flow within its generation (the W number - 1). */
-  slot: number;
-  /** 0-based generation: round - 1. */
-  generation: number;
-  /** Epoch ms at which every flow of the generation starts. */
-  releaseAt: number;
-}
+import type { BarrierArrival, FlowIds, StageStop } from '../contract/coordinator.ts';
 
 interface Waiter {
   slot: number;
@@ -60,19 +52,6 @@ export class StageBarrier {
       for (const w of waiters) w.respond(200, { slot: w.slot, generation, releaseAt } satisfies BarrierArrival);
     }
   }
-}
-
-/** The ids a flow owns, offered to its stage's other flows to try: each must be refused to them. */
-export interface FlowIds {
-  workerId: string;
-  requestId: string;
-  paymentId: string | null;
-}
-
-/** The P0 that stopped a stage: which flow saw it and what. */
-export interface StageStop {
-  workerId: string;
-  what: string;
 }
 
 /**

@@ -96,7 +96,7 @@ export const STOP_CONDITIONS = {
 /**
  * When the load generator itself (the Playwright runner and its workers) is the bottleneck, a stage's latencies
  * include client-side queuing: above either limit the stage is saturated, a finding says so and safe concurrency
- * is not claimed there (sampler/runner-load.ts).
+ * is not claimed there (reporter/load-generator.ts).
  */
 export const LOAD_GENERATOR_LIMITS = {
   /** Mean CPU of the runner's processes over the stage, as a share of the whole host. */

@@ -1,6 +1,6 @@
-// A flow's side of the stage board (helpers/coordinator.ts): publish its ids, read other flows' ids for the
+// A flow's side of the stage board (runner/coordinator.ts): publish its ids, read other flows' ids for the
 // cross-flow isolation probe, report a P0, and learn when another flow's P0 stopped the stage.
-import type { FlowIds, StageStop } from './coordinator.ts';
+import type { FlowIds, StageStop } from '../contract/coordinator.ts';
 
 export interface Board {
   publish: (ids: FlowIds) => Promise<void>;

@@ -20,8 +20,8 @@ import {
 } from '../contract/worker-result.ts';
 import type { CallRecord } from '../driver/types.ts';
 import type { Received } from '../driver/inbox.ts';
-import type { Reconciliation } from '../flow/reconcile.ts';
-import { redactText } from './redact.ts';
+import type { Reconciliation } from './reconcile.ts';
+import { redactText } from '../lib/redact.ts';
 
 export interface ExpectedNotification {
   type: Notification['type'];
