@@ -69,6 +69,9 @@ export default defineConfig({
     target: cfg.BASE_URL ? redactText(cfg.BASE_URL) : 'sandbox',
     levels,
     flowsPerWorker: cfg.FLOWS_PER_WORKER,
+    // The stage length the reporter states (fixed duration, or rounds); here so merge-reports has it too.
+    stageDurationMs: cfg.STAGE_DURATION ?? null,
+    rounds: cfg.ROUNDS,
   },
   reporter: [
     ['list'],

@@ -45,6 +45,8 @@ export const NotificationResult = z.object({
   latencyMs: z.number().nullable(),
   /** Extra copies on this device beyond the one expected. */
   duplicates: z.number().int().nonnegative().default(0),
+  /** A missing copy an approved known gap covers (known-gaps.json): the gap, as the finding names it. */
+  knownGap: z.string().optional(),
 });
 export type NotificationResult = z.infer<typeof NotificationResult>;
 

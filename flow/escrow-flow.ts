@@ -203,8 +203,10 @@ function judge(recorder: FlowRecorder): void {
     const copies = rows.map((n) => `${n.recipient}${n.device ? ` device ${n.device + 1}` : ''}`).join(', ');
     const message = `missing ${type} -> ${copies}`;
     const gap = knownGapFor(gaps, { notification: type, text: `notifications: ${message}` });
-    if (gap) recorder.fail('notifications', `${message} (${describeGap(gap)})`, 'known-gap');
-    else {
+    if (gap) {
+      for (const row of rows) row.knownGap = describeGap(gap);
+      recorder.fail('notifications', `${message} (${describeGap(gap)})`, 'known-gap');
+    } else {
       recorder.fail('notifications', message, 'product');
       problems.push(`notification ${message}`);
     }

@@ -22,11 +22,6 @@ export interface EndedTest {
   flowsPerWorker?: number;
   /** This machine's shard, when the run is sharded (flows are then named C8-S2-W03). */
   shard?: number;
-  /**
-   * @deprecated Playwright's worker slot is no flow's name (it repeats across rounds and restarts): ignored. Kept so
-   * callers written before repeatEachIndex still compile.
-   */
-  parallelIndex?: number;
   /** Epoch ms the test started and how long it ran. */
   startTime: number;
   durationMs: number;

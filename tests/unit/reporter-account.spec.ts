@@ -72,8 +72,8 @@ test('a test that ran but announced no flow still counts as one flow; a skipped 
 });
 
 test("a flow the runner reports is named as the flows name themselves: by repeat index and the stage's workers, not the worker slot", () => {
-  // C4, ROUNDS=2: repeat indexes 0..7 over 4 workers; index 6 is worker 3 of round 2. Playwright's parallelIndex says nothing of it.
-  const [flow] = unreportedFlows(ended({ repeatEachIndex: 6, parallelIndex: 0, error: 'Error: setup failed' }), [], []);
+  // C4, ROUNDS=2: repeat indexes 0..7 over 4 workers; index 6 is worker 3 of round 2. Playwright's worker slot says nothing of it.
+  const [flow] = unreportedFlows(ended({ repeatEachIndex: 6, error: 'Error: setup failed' }), [], []);
   expect(flow).toMatchObject({ workerId: 'C4-W03-R2', round: 2, runId: 'run-1-C4-W03-R2' });
   expect(flow!.workerId).toBe(flowId({ stage: 4, repeatEachIndex: 6, workers: 4, nth: 1 }));
   // Repeat index 3 is round 1's worker 4.

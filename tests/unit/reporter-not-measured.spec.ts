@@ -132,7 +132,7 @@ test('counts over the flows that measured them; flows that did not are named wit
       runId: 'run-nm',
       status: 'failed',
       error: 'Worker process exited unexpectedly (code=137)',
-      parallelIndex: 1,
+      repeatEachIndex: 1,
       startTime: 0,
       durationMs: 10,
     },
