@@ -3,12 +3,26 @@
 import { NO_TIMINGS, ZERO_CORRECTNESS, type CallSample, type NotificationResult, type WorkerResult } from '../contract/worker-result.ts';
 import { DEFAULT_LEVELS, stageName } from '../config/stages.ts';
 import type { Report } from './schema.ts';
-import { summarize } from './summarize.ts';
+import { summarize, type RunMeta } from './summarize.ts';
 
 const RUN_ID = 'synthetic';
 const T0 = Date.UTC(2026, 5, 6, 12, 0, 0);
 
 /** A passing flow with no calls or notifications; override what a case needs. */
+/** Run metadata for hand-built reports: C2 in status mode against a loopback target, at a fixed moment. */
+export function baseRunMeta(overrides: Partial<RunMeta> = {}): RunMeta {
+  return {
+    runId: 'run-synthetic',
+    mode: 'status',
+    target: 'http://127.0.0.1:4000',
+    versions: {},
+    gitSha: null,
+    levels: [2],
+    generatedAt: '2026-06-06T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
 export function baseWorkerResult(overrides: Partial<WorkerResult> = {}): WorkerResult {
   const stage = overrides.stage ?? 1;
   const workerId = overrides.workerId ?? `${stageName(stage)}-W01`;

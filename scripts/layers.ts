@@ -30,17 +30,21 @@ export interface Violation {
   message: string;
 }
 
-/** Relative import specifiers of a source file (static, re-exports, dynamic with a literal). */
-export function relativeImports(source: string): string[] {
+/** Import specifiers of a source file: static imports, re-exports, dynamic imports with a literal, require() calls. */
+export function importSpecifiers(source: string): string[] {
   const found = new Set<string>();
   const patterns = [
-    /^\s*(?:import|export)\s[^'"]*?\sfrom\s+['"](\.{1,2}\/[^'"]+)['"]/gm,
-    /^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm,
-    /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+    /^\s*(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm,
+    /^\s*import\s+['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.add(match[1]!);
-  return [...found];
+  return [...found].filter((specifier) => !specifier.includes('${')); // a template in a string, not a module name
 }
+
+/** The relative ones: imports within the project. */
+export const relativeImports = (source: string): string[] => importSpecifiers(source).filter((s) => /^\.{1,2}\//.test(s));
 
 /** The layer of a file: its top folder, `root` for files at the top; the sandbox's own tests count as tests. */
 export const folderOf = (path: string): string =>

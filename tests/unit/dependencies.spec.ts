@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { importSpecifiers } from '../../scripts/layers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,19 +18,6 @@ export function packageOf(specifier: string): string | undefined {
   return builtinModules.includes(name) ? undefined : name;
 }
 
-/** Specifiers of static imports, re-exports, dynamic imports with a literal, and require() calls. */
-export function importsOf(source: string): string[] {
-  const found = new Set<string>();
-  const patterns = [
-    /^\s*(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm,
-    /^\s*import\s+['"]([^'"]+)['"]/gm,
-    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\brequire(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.add(match[1]!);
-  return [...found].filter((specifier) => !specifier.includes('${')); // a template in a string, not a module name
-}
-
 function declared(packageJson: string): Set<string> {
   const pkg = JSON.parse(readFileSync(`${ROOT}${packageJson}`, 'utf8')) as Record<string, Record<string, string> | undefined>;
   return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
@@ -38,7 +26,7 @@ function declared(packageJson: string): Set<string> {
 function undeclared(files: string[], packages: Set<string>): string[] {
   const missing: string[] = [];
   for (const file of files) {
-    for (const specifier of importsOf(readFileSync(`${ROOT}${file}`, 'utf8'))) {
+    for (const specifier of importSpecifiers(readFileSync(`${ROOT}${file}`, 'utf8'))) {
       const name = packageOf(specifier);
       if (name && !packages.has(name)) missing.push(`${file} imports ${name}`);
     }
@@ -81,5 +69,5 @@ test('the import scanner finds static, dynamic and require imports and ignores r
     "import { h } from 'node:fs';",
     "import { i } from 'path';",
   ].join('\n');
-  expect(importsOf(source).map(packageOf).filter(Boolean)).toEqual(['alpha', '@scope/beta', 'gamma', 'delta', 'epsilon', 'zeta']);
+  expect(importSpecifiers(source).map(packageOf).filter(Boolean)).toEqual(['alpha', '@scope/beta', 'gamma', 'delta', 'epsilon', 'zeta']);
 });

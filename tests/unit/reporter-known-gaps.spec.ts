@@ -13,18 +13,10 @@ import { keyFindings } from '../../reporter/findings.ts';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { coveredTypes, quotedGap, summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';
-import { baseWorkerResult } from '../../reporter/synthetic.ts';
+import { baseRunMeta, baseWorkerResult } from '../../reporter/synthetic.ts';
 
 const GAP: KnownGap = { notification: 'delivery_submitted', reason: 'delivery notice is sent by e-mail only', owner: 'notifications' };
-const meta: RunMeta = {
-  runId: 'run-gaps',
-  mode: 'status',
-  target: 'http://127.0.0.1:4000',
-  versions: {},
-  gitSha: null,
-  levels: [2],
-  generatedAt: '2026-06-06T12:00:00.000Z',
-};
+const meta: RunMeta = baseRunMeta({ runId: 'run-gaps' });
 const copy = (step: string, recipient: string, device: number, observed: boolean): NotificationResult => ({
   step,
   recipient,

@@ -13,17 +13,9 @@ import { parseAttachment } from '../../reporter/collect.ts';
 import { keyFindings } from '../../reporter/findings.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';
-import { baseWorkerResult } from '../../reporter/synthetic.ts';
+import { baseRunMeta, baseWorkerResult } from '../../reporter/synthetic.ts';
 
-const meta: RunMeta = {
-  runId: 'run-copies',
-  mode: 'status',
-  target: 'http://127.0.0.1:4000',
-  versions: {},
-  gitSha: null,
-  levels: [2],
-  generatedAt: '2026-06-06T12:00:00.000Z',
-};
+const meta: RunMeta = baseRunMeta({ runId: 'run-copies' });
 const copy = (step: string, recipient: string, device: number, latencyMs: number | null, duplicates = 0): NotificationResult => ({
   step,
   recipient,

@@ -9,19 +9,10 @@ import ProfileReporter from '../../reporter/profile-reporter.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { Report } from '../../reporter/schema.ts';
 import { summarize, type RunMeta } from '../../reporter/summarize.ts';
-import { baseWorkerResult } from '../../reporter/synthetic.ts';
+import { baseRunMeta, baseWorkerResult } from '../../reporter/synthetic.ts';
 
 const T0 = 1_780_000_000_000;
-const meta = (extra: Partial<RunMeta> = {}): RunMeta => ({
-  runId: 'run-length',
-  mode: 'status',
-  target: 'http://127.0.0.1:4000',
-  versions: {},
-  gitSha: null,
-  levels: [2],
-  generatedAt: '2026-06-06T12:00:00.000Z',
-  ...extra,
-});
+const meta = (extra: Partial<RunMeta> = {}): RunMeta => baseRunMeta({ runId: 'run-length', ...extra });
 /** C2 slot `slot`'s nth flow: released at T0 + 1 s, flows back to back, 4 s each; the last one ends at T0 + 22.3 s. */
 const flow = (slot: number, nth: number, endedAt: number): WorkerResult =>
   baseWorkerResult({
