@@ -12,7 +12,7 @@ import { checkNotificationLists, checkOtherFlows } from './isolation.ts';
 import type { FlowKit } from './kit.ts';
 import { payForOffer } from './payment.ts';
 import { checkIsolation, checkLedger, probeNonBuyerConfirm, raceScannerChecks } from './probes.ts';
-import { mongoProbe, postgresProbe } from './sor-probes.ts';
+import { mongoProbe, postgresProbe } from './system-of-record.ts';
 import { ok, stepper } from './steps.ts';
 
 let gaps: KnownGap[] | undefined;
@@ -56,7 +56,12 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
       invitedSellerIds: sellers.map((s) => s.id),
     });
     for (const s of sellers)
-      recorder.expect({ type: 'seller_request_invited', recipient: s.label, recipientUserId: s.id, triggeredAt: answeredAt(res) });
+      recorder.expectNotification({
+        type: 'seller_request_invited',
+        recipient: s.label,
+        recipientUserId: s.id,
+        triggeredAt: answeredAt(res),
+      });
     return ok(res);
   });
   recorder.ids.purchaseRequestId = request.id;
@@ -66,7 +71,7 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
       sellers.map(async (seller, i) => {
         const res = await api.createOffer(seller.token, request.id, ((10n + BigInt(i)) * unit).toString());
         const offer = ok(res);
-        recorder.expect({
+        recorder.expectNotification({
           type: 'seller_offer_created',
           recipient: 'buyer',
           recipientUserId: buyer.id,
@@ -105,7 +110,7 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
   recorder.ids.selectedOfferId = selectedOffer.id;
   for (const s of sellers) {
     const type = s === selectedSeller ? 'offer_accepted' : 'offer_rejected';
-    recorder.expect({ type, recipient: s.label, recipientUserId: s.id, triggeredAt: accepted.triggeredAt });
+    recorder.expectNotification({ type, recipient: s.label, recipientUserId: s.id, triggeredAt: accepted.triggeredAt });
   }
 
   const price = BigInt(selectedOffer.price);
@@ -119,7 +124,7 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
   // Dry mode ends after the intent: a target refuses delivery before payment.
   if (paidAt !== null) {
     for (const who of [buyer, selectedSeller]) {
-      recorder.expect({
+      recorder.expectNotification({
         type: 'payment_confirmed',
         recipient: who === buyer ? 'buyer' : who.label,
         recipientUserId: who.id,
@@ -129,7 +134,12 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
 
     await step('sellerDelivery', async () => {
       const res = await api.deliver(selectedSeller.token, request.id, `delivered by ${recorder.workerId}`);
-      recorder.expect({ type: 'delivery_submitted', recipient: 'buyer', recipientUserId: buyer.id, triggeredAt: answeredAt(res) });
+      recorder.expectNotification({
+        type: 'delivery_submitted',
+        recipient: 'buyer',
+        recipientUserId: buyer.id,
+        triggeredAt: answeredAt(res),
+      });
       return ok(res);
     });
     const nonSelected = sellers.find((s) => s !== selectedSeller)!;
@@ -138,7 +148,7 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
     );
     await step('buyerConfirmDelivery', async () => {
       const res = await api.confirmDelivery(buyer.token, request.id);
-      recorder.expect({
+      recorder.expectNotification({
         type: 'delivery_confirmed',
         recipient: selectedSeller.label,
         recipientUserId: selectedSeller.id,

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { ProbeResult } from '../contract/worker-result.ts';
 import { judgeTerms, type Due, type Mismatch } from './evidence.ts';
-import { loadQueries } from './sor-probes.ts';
+import { loadQueries } from './system-of-record.ts';
 
 /** One payment row with its request's status, its escrow credits and its recorded deposits. */
 export interface PaymentRecord {

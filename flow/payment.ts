@@ -14,6 +14,7 @@ import { viaChainRpc } from '../driver/errors.ts';
 import type { HttpEscrowDriver } from '../driver/http-driver.ts';
 import type { FlowRecorder } from './recorder.ts';
 import { now } from './recorder.ts';
+import { ERC20_ABI } from '../contract/erc20.ts';
 import type { Actor } from './kit.ts';
 import type { Run } from './kit.ts';
 import { ok } from './steps.ts';
@@ -36,8 +37,6 @@ import {
   probeResult,
   readPaymentRecord,
 } from './payment-records.ts';
-
-const TRANSFER_ABI = ['function transfer(address to, uint256 amount) returns (bool)'];
 
 /**
  * The payment's probes: each a step of its own, never inside createPaymentIntent or scannerConfirm. The recorder
@@ -249,7 +248,7 @@ async function payLive(ctx: PaymentContext): Promise<number> {
   const wallet = ctx.wallet!;
   const provider = wallet.provider!;
   const { Contract } = await import('ethers');
-  const token = new Contract(payment.tokenAddress, TRANSFER_ABI, wallet);
+  const token = new Contract(payment.tokenAddress, ERC20_ABI, wallet);
   const sent: string[] = [];
   const transfer = (amount: bigint) =>
     viaChainRpc(`sending a ${amount} base-unit transfer`, async () => {

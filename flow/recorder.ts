@@ -167,7 +167,8 @@ export class FlowRecorder {
     this.errors.push({ step, message: redactText(message), class: cls });
   }
 
-  expect(item: ExpectedNotification): void {
+  /** A notification the flow expects (its recipient, its type, when it was triggered). */
+  expectNotification(item: ExpectedNotification): void {
     this.expected.push(item);
   }
 

@@ -40,7 +40,7 @@ import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, typ
 import { percentileOrNull } from '../lib/stats.ts';
 import { NOTHING_MEASURED, summarize, summarizeStage } from './summarize.ts';
 import { evaluateGate } from './gates.ts';
-import { unreportedFlows } from './account.ts';
+import { unreportedFlows } from './unreported-flows.ts';
 
 export interface ProfileReporterOptions {
   /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as config/paths.ts. */

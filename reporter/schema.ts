@@ -172,7 +172,7 @@ export const StageSummary = z.object({
   /** Flows that did not pass, interrupted ones included. */
   fail: z.number().int().nonnegative(),
   interrupted: z.number().int().nonnegative(),
-  /** Flows that started but whose worker ended before they reported: the runner reported them (see reporter/account.ts). */
+  /** Flows that started but whose worker ended before they reported: the runner reported them (see reporter/unreported-flows.ts). */
   runnerReported: z.number().int().nonnegative(),
   passed: z.boolean(),
   wallTimeMs: nullableMs,

@@ -12,13 +12,8 @@ import {
   type ContractTransactionResponse,
 } from 'ethers';
 import { ConfigError } from '../config/env.ts';
+import { ERC20_ABI } from '../contract/erc20.ts';
 import { refuseMainnet } from './safety.ts';
-
-const ERC20 = [
-  'function balanceOf(address) view returns (uint256)',
-  'function decimals() view returns (uint8)',
-  'function transfer(address to, uint256 amount) returns (bool)',
-];
 
 /** What one flow's buyer receives: gas for two transfers, and the most a flow can pay. */
 export const FLOW_GAS_WEI = parseEther('0.01');
@@ -47,7 +42,7 @@ export async function createFunder(opts: {
     );
   }
   const wallet = new Wallet(opts.privateKey, provider);
-  const token = new Contract(opts.tokenAddress, ERC20, provider);
+  const token = new Contract(opts.tokenAddress, ERC20_ABI, provider);
   const decimals = Number(await token.getFunction('decimals')());
   const perFlowTokens = FLOW_TOKENS * 10n ** BigInt(decimals);
   const [gas, tokens] = await Promise.all([

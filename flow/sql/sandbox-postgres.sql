@@ -1,4 +1,4 @@
--- System-of-record queries of the Postgres probe (flow/sor-probes.ts).
+-- System-of-record queries of the Postgres probe (flow/system-of-record.ts).
 -- Point PG_PROBE_SQL at a copy of this file to probe another schema: keep the
 -- query names, their parameters and the result columns.
 -- credits and unbalanced: $1 = payment id. foreignRecipients: $1 = request id,

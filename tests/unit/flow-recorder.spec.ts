@@ -43,7 +43,7 @@ const settle = (rec: FlowRecorder, byUser: Record<string, Received[]>, devices: 
 function recorder(...expected: [NotificationType, string, Partial<ExpectedNotification>?][]) {
   const rec = new FlowRecorder(4, 'run-7', 'fixture', 'w03', 10_000);
   for (const [type, userId, extra] of expected)
-    rec.expect({ type, recipient: roleOf(userId), recipientUserId: userId, triggeredAt: T0, ...extra });
+    rec.expectNotification({ type, recipient: roleOf(userId), recipientUserId: userId, triggeredAt: T0, ...extra });
   return rec;
 }
 

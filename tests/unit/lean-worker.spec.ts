@@ -26,7 +26,7 @@ test('the inlined ERC-20 Transfer topic is keccak256 of its signature', () => {
 test('a worker loading the flow, its fixtures and probes does not load ethers, pg or mongodb until a mode needs them', () => {
   const heavy = (urls: string[]) => urls.filter((u) => /\/node_modules\/(ethers|pg|mongodb)\//.test(u));
   const urls = resolvedWhileImporting(
-    ['./fixtures/flow.ts', './flow/payment.ts', './flow/probes.ts', './flow/sor-probes.ts', './flow/reconcile.ts'],
+    ['./fixtures/flow.ts', './flow/payment.ts', './flow/probes.ts', './flow/system-of-record.ts', './flow/reconcile.ts'],
     test.info().outputPath('resolved.txt'),
   );
   expect(urls.filter((u) => u.includes('/node_modules/socket.io-client/')).length, 'the probe sees packages').toBeGreaterThan(0);

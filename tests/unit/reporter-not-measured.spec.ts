@@ -11,7 +11,7 @@ import {
   type PaymentMode,
 } from '../../contract/worker-result.ts';
 import { evaluateGate } from '../../reporter/gates.ts';
-import { unreportedFlows } from '../../reporter/account.ts';
+import { unreportedFlows } from '../../reporter/unreported-flows.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { Report } from '../../reporter/schema.ts';
 import { summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';

@@ -9,15 +9,6 @@ import { ContractFactory, type InterfaceAbi, type Signer } from 'ethers';
 
 const require = createRequire(import.meta.url);
 
-export const ERC20_ABI = [
-  'function name() view returns (string)',
-  'function symbol() view returns (string)',
-  'function decimals() view returns (uint8)',
-  'function balanceOf(address) view returns (uint256)',
-  'function transfer(address to, uint256 amount) returns (bool)',
-  'event Transfer(address indexed from, address indexed to, uint256 value)',
-] as const;
-
 export interface CompiledContract {
   abi: InterfaceAbi;
   bytecode: string;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Contract, HDNodeWallet, JsonRpcProvider, Network } from 'ethers';
 import type { ComponentState } from '../../../contract/http.ts';
-import { ERC20_ABI } from '../chain/token.ts';
+import { ERC20_ABI } from '../../../contract/erc20.ts';
 import { createPool } from '../db/pool.ts';
 import { parseFaults } from '../faults.ts';
 import { StartupError } from '../launcher/startup-error.ts';

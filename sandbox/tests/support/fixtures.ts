@@ -6,7 +6,7 @@ import { Contract, JsonRpcProvider, NonceManager, Wallet, type ContractTransacti
 import pg from 'pg';
 import { HttpEscrowDriver } from '../../../driver/http-driver.ts';
 import { Inbox } from '../../../driver/inbox.ts';
-import { ERC20_ABI } from '../../src/chain/token.ts';
+import { ERC20_ABI } from '../../../contract/erc20.ts';
 import { startSandbox, type Sandbox } from '../../src/launcher/sandbox.ts';
 
 export interface Actor {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { FlowStarted } from '../../contract/worker-result.ts';
 import { flowId } from '../../config/flow-id.ts';
-import { plannedFlows, unreportedFlows, type EndedTest } from '../../reporter/account.ts';
+import { plannedFlows, unreportedFlows, type EndedTest } from '../../reporter/unreported-flows.ts';
 import { summarizeStage } from '../../reporter/summarize.ts';
 import { baseWorkerResult } from '../../reporter/synthetic.ts';
 
