@@ -3,7 +3,8 @@
 // records each one's CPU ticks (utime + stime) and resident set size. A process
 // that exits keeps its last reading, so short-lived children still count up to
 // their last sample. Linux only; the figures that need it say so when /proc is missing.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readProc, statFields } from '../lib/proc.ts';
 
 /** /proc times are in USER_HZ, 100 on every Linux architecture Node supports. */
 const USER_HZ = 100;
@@ -36,17 +37,6 @@ interface StatFields {
   rssPages: number;
 }
 
-/** Fields 3.. of /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields start after the last ')'. */
-function statFields(text: string): string[] | null {
-  const close = text.lastIndexOf(')');
-  return close < 0
-    ? null
-    : text
-        .slice(close + 2)
-        .trim()
-        .split(/\s+/);
-}
-
 function parseStat(text: string): StatFields | null {
   const f = statFields(text);
   if (!f) return null;
@@ -58,13 +48,7 @@ function parseStat(text: string): StatFields | null {
   return [ppid, cpuTicks, startTicks, rssPages].every(Number.isFinite) ? { ppid, cpuTicks, startTicks, rssPages } : null;
 }
 
-const read = (path: string): string | null => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null; // the process exited between listing and reading
-  }
-};
+const read = (path: string): string | null => readProc(path) ?? null;
 
 /** Page size in kB: this process's VmRSS over its rss pages (4 on x86-64, read rather than assumed). */
 function pageKb(): number {

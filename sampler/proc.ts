@@ -1,5 +1,6 @@
 // Pure parsers of Linux /proc text (proc(5)). The sources read the files;
 // these turn their text into numbers, so they are unit-tested on fixtures.
+import { statFields } from '../lib/proc.ts';
 
 /** /proc times are in USER_HZ, which is 100 on every Linux architecture Node supports. */
 export const USER_HZ = 100;
@@ -63,15 +64,11 @@ export interface PidStat {
 
 /** /proc/<pid>/stat. The command name may hold spaces and parentheses: fields start after the last ')'. */
 export function parsePidStat(text: string): PidStat {
-  const close = text.lastIndexOf(')');
-  const f = text
-    .slice(close + 2)
-    .trim()
-    .split(/\s+/);
+  const f = statFields(text) ?? [];
   const pid = Number(text.slice(0, text.indexOf(' ')));
   // f[0] is field 3 (state): ppid is field 4, utime..cstime are fields 14..17.
   const nums = [f[1], f[11], f[12], f[13], f[14]].map(Number);
-  if (close < 0 || nums.some((v) => !Number.isFinite(v)))
+  if (f.length === 0 || nums.some((v) => !Number.isFinite(v)))
     throw new Error(`/proc/<pid>/stat text ${JSON.stringify(text.slice(0, 60))} is not parsable`);
   const [ppid, utime, stime, cutime, cstime] = nums as [number, number, number, number, number];
   return { pid, ppid, ticks: utime + stime + cutime + cstime };

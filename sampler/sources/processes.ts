@@ -2,7 +2,8 @@
 // memory, summed over its process tree, for the pids the target lists in
 // GET /health; and each component's restart count from the same answer. The
 // Postgres postmaster's tree holds its backends, so its sum is the database's.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readProc } from '../../lib/proc.ts';
+import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Health } from '../../contract/http.ts';
 import { parsePidStat, parsePidStatus, processTree, USER_HZ, type PidStat } from '../proc.ts';
@@ -18,15 +19,6 @@ async function fetchHealth(target: string): Promise<Health> {
   const parsed = Health.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw new Error(`GET ${url.href} answered ${res.status} without a Health body: ${parsed.error.issues[0]!.message}`);
   return parsed.data;
-}
-
-/** A /proc file, or undefined when its process exited meanwhile. */
-export function readProc(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 // Synchronous reads on purpose: /proc files are generated in memory, and a

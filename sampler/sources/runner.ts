@@ -7,7 +7,8 @@
 // counted CPU time then includes the worker's (cutime), so the sum stays whole.
 import { parseProcStat, processTree, USER_HZ, type PidStat } from '../proc.ts';
 import { naField, toMb, type Fields, type Source } from '../types.ts';
-import { procTable, readProc, treeRssKb } from './processes.ts';
+import { readProc } from '../../lib/proc.ts';
+import { procTable, treeRssKb } from './processes.ts';
 
 /** What Playwright's worker processes run (playwright/lib/worker/workerProcessEntry.js). */
 export const WORKER_ENTRY = 'workerProcessEntry';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { TestInfo } from '@playwright/test';
 import { Report } from '../../../reporter/schema.ts';
 import { processTree } from '../../../sampler/proc.ts';
-import { procTable, readProc } from '../../../sampler/sources/processes.ts';
+import { readProc } from '../../../lib/proc.ts';
+import { procTable } from '../../../sampler/sources/processes.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'node_modules/@playwright/test/cli.js');
