@@ -41,6 +41,8 @@ export class Component {
   private readonly tail: string[] = [];
   /** Spawned ahead of its configuration (see prewarm). */
   private early?: ChildProcess;
+  /** What the current process said failed (over IPC), kept from the moment it is spawned: a prewarmed one may fail before start(). */
+  private failure: unknown;
   onChange?: () => void;
   /** Env added after the first start (e.g. the port to keep across restarts). */
   stickyEnv: NodeJS.ProcessEnv = {};
@@ -104,6 +106,10 @@ export class Component {
       });
     }
     // A component that fails before start() was called (prewarmed) is reported by start().
+    this.failure = undefined;
+    child.on('message', (msg: ComponentMessage) => {
+      if (msg?.type === 'failed') this.failure = msg.failure;
+    });
     child.on('error', (err) => this.record([`spawn failed: ${err.message}`]));
     return child;
   }
@@ -117,8 +123,21 @@ export class Component {
 
   private awaitReady(child: ChildProcess, env: NodeJS.ProcessEnv): Promise<string> {
     const { name, log } = this.spec;
+    const exitedBeforeReady = (why: string) =>
+      this.startupError(
+        isStartupFailure(this.failure)
+          ? this.failure
+          : {
+              component: this.spec.name,
+              what: `${why} before it was ready: ${this.tail.at(-1) ?? '(it printed nothing)'}`,
+              cause: 'an error in the component; its log has the details',
+              todo: 'read the log lines named below',
+            },
+      );
+    // A prewarmed process can be gone already (it failed loading its modules): say so now, not after the timeout.
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.reject(exitedBeforeReady(`${name} (pid ${child.pid}) exited with ${child.signalCode ?? `code ${child.exitCode}`}`));
     return new Promise((resolve, reject) => {
-      let failure: unknown;
       const timeoutMs = this.spec.readyTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
         reject(
@@ -132,7 +151,6 @@ export class Component {
         this.kill(child, 'SIGKILL');
       }, timeoutMs);
       child.on('message', (msg: ComponentMessage) => {
-        if (msg?.type === 'failed') failure = msg.failure;
         if (msg?.type !== 'ready' || !msg.url) return;
         clearTimeout(timer);
         this.url = msg.url;
@@ -148,20 +166,7 @@ export class Component {
         this.onChange?.();
         if (this.stopping) return;
         const why = `${name} (pid ${child.pid}) exited with ${signal ?? `code ${code}`}`;
-        if (this.url === undefined) {
-          return reject(
-            this.startupError(
-              isStartupFailure(failure)
-                ? failure
-                : {
-                    component: this.spec.name,
-                    what: `${why} before it was ready: ${this.tail.at(-1) ?? '(it printed nothing)'}`,
-                    cause: 'an error in the component; its log has the details',
-                    todo: 'read the log lines named below',
-                  },
-            ),
-          );
-        }
+        if (this.url === undefined) return reject(exitedBeforeReady(why));
         log(`[launcher] ${why}${this.spec.restart ? '; restarting' : ''}${this.logFile ? ` (its log: ${this.logFile})` : ''}`);
         if (this.spec.restart) {
           this.restarts += 1;
