@@ -188,6 +188,7 @@ export class FlowRecorder {
         ...(reconciliation ? { reconciled: reconciliation.verdict, reconciledBy: redactText(reconciliation.by) } : {}),
       };
     });
+    const reached = this.reached;
     return {
       workerId: this.workerId,
       stage: this.stage,
@@ -211,7 +212,7 @@ export class FlowRecorder {
       correctness: measuredCorrectness(
         this.mode,
         this.correctness,
-        CORRECTNESS_KEYS.filter((key) => !this.reached.has(MEASURED_BY[key])),
+        CORRECTNESS_KEYS.filter((key) => !reached.has(MEASURED_BY[key])),
       ),
       probes: this.probes,
       evidence: this.evidence,

@@ -73,14 +73,10 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
 
   // Per missing copy: a known gap excuses the copies of the type it names, not the flow's other missing ones.
   // (Results written before copies named their gap fall back to the flow's classification.)
-  const missingUnexplained = results.reduce(
-    (n, r) =>
-      n +
-      r.notifications.filter(
-        (x) => !x.observed && !x.knownGap && !(r.classification === 'known-gap' && !r.notifications.some((y) => y.knownGap)),
-      ).length,
-    0,
-  );
+  const missingUnexplained = results.reduce((n, r) => {
+    const explainedByClass = r.classification === 'known-gap' && !r.notifications.some((x) => x.knownGap);
+    return explainedByClass ? n : n + r.notifications.filter((x) => !x.observed && !x.knownGap).length;
+  }, 0);
   if (missingUnexplained > 0)
     reasons.push(`P0 expected notification missing without known-gap classification: ${missingUnexplained} in ${name}`);
 
