@@ -60,6 +60,13 @@ export const Misdelivery = z.object({
 });
 export type Misdelivery = z.infer<typeof Misdelivery>;
 
+/**
+ * What the system of record said, after the flow, about a write that got no answer (flow/reconcile.ts decides it):
+ * it happened, it did not happen, or it is unknown (no read-back exists for the op, or the read-back failed).
+ */
+export const Verdict = z.enum(['happened', 'did-not-happen', 'unknown']);
+export type Verdict = z.infer<typeof Verdict>;
+
 /** One timed API call (driver CallRecord without bodies). */
 export const CallSample = z.object({
   op: z.string(),
@@ -69,11 +76,8 @@ export const CallSample = z.object({
   durationMs: z.number(),
   /** The call was cut at its timeout: durationMs is a censored sample. */
   timedOut: z.boolean().default(false),
-  /**
-   * For an indeterminate call (outcome info: no answer), what the system of record said after the flow:
-   * happened, did-not-happen, or unknown (no read-back exists for the op, or the read-back failed). Absent for answered calls.
-   */
-  reconciled: z.enum(['happened', 'did-not-happen', 'unknown']).optional(),
+  /** For an indeterminate call (outcome info: no answer), what the system of record said after the flow. Absent for answered calls. */
+  reconciled: Verdict.optional(),
   /** How the reconciliation decided, e.g. `GET /requests/<id>: selectedOfferId = <offer>`. */
   reconciledBy: z.string().optional(),
   /**

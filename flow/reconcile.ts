@@ -3,9 +3,8 @@
 // each one is looked up in the system of record through the API and recorded
 // as happened, did-not-happen or unknown - never silently taken as either.
 import type { RequestStatus } from '../contract/http.ts';
+import type { Verdict } from '../contract/worker-result.ts';
 import type { CallRecord, EscrowDriver } from '../driver/types.ts';
-
-export type Verdict = 'happened' | 'did-not-happen' | 'unknown';
 
 export interface Reconciliation {
   verdict: Verdict;
