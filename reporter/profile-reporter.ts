@@ -13,6 +13,7 @@ import {
   WorkerResult,
   type PaymentMode,
 } from '../contract/worker-result.ts';
+import { InfraRow } from '../contract/infra-row.ts';
 import { infraTimeline, reportsRoot } from '../config/paths.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
@@ -36,7 +37,7 @@ import {
 } from './collect.ts';
 import { formatMs } from './format.ts';
 import { renderMarkdown, type ChartRef } from './render-markdown.ts';
-import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, InfraRow, type CollectionError, type StageGate } from './schema.ts';
+import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from '../lib/stats.ts';
 import { NOTHING_MEASURED, summarize, summarizeStage } from './summarize.ts';
 import { evaluateGate } from './gates.ts';

@@ -1,6 +1,7 @@
 // The reporter's output: report.json is a Report. Declared once here; the
 // types are derived and the JSON Schema is generated from the same objects.
 import { z } from 'zod';
+import { InfraRow } from '../contract/infra-row.ts';
 import { FailureClass, MeasuredCorrectness, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 
 /** Latency of one operation (or step) in one stage, ms, exact nearest-rank percentiles. */
@@ -105,18 +106,7 @@ export const GateResult = StageGate.extend({ stage: z.number().int().positive() 
 export type GateResult = z.infer<typeof GateResult>;
 export const GATE_RESULT_ATTACHMENT = 'escrow-gate-result';
 
-/** One Infrastructure row of the spec's template; the sampler formats the cells (attachment INFRA_ROW_ATTACHMENT). */
-export const InfraRow = z.object({
-  stage: z.number().int().positive(),
-  backend: z.string(),
-  scanner: z.string(),
-  mongo: z.string(),
-  postgres: z.string(),
-  redis: z.string(),
-  /** A count, or display text from the sampler such as `1 (backend 1)` or `n/a (reason)`. */
-  restarts: z.union([z.number().int().nonnegative(), z.string()]),
-});
-export type InfraRow = z.infer<typeof InfraRow>;
+/** A gate's Infrastructure row of its stage (contract/infra-row.ts InfraRow, JSON body). */
 export const INFRA_ROW_ATTACHMENT = 'escrow-infra-row';
 
 export const FailureGroup = z.object({

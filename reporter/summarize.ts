@@ -10,6 +10,7 @@ import {
   type PaymentMode,
   type WorkerResult,
 } from '../contract/worker-result.ts';
+import type { InfraRow } from '../contract/infra-row.ts';
 import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { keyFindings, stopLine } from './findings.ts';
 import { EXAMPLES } from './format.ts';
@@ -17,7 +18,6 @@ import type {
   AppliedGap,
   CollectionError,
   FailureGroup,
-  InfraRow,
   LoadGenerator,
   NotificationStep,
   Report,

@@ -10,7 +10,7 @@
 import { between, increase, last, max, mean, NO_SAMPLES, p95, rate, series, withBaseline, type Num } from './series.ts';
 import { isNotAvailable, Sample, type NotAvailable, type SourceName } from './types.ts';
 
-export { toInfraRow, type InfraCells } from './infra-row.ts';
+export { toInfraRow } from './infra-row.ts';
 
 export interface StageWindow {
   stage: string;

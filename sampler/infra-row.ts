@@ -1,20 +1,10 @@
-// The cells of the spec's Infrastructure table for one stage:
-// | Stage | Backend CPU/mem | Scanner CPU/mem | Mongo | Postgres | Redis | Restarts |
-// A value that was not measured shows as n/a with its reason, never as 0.
+// The cells of the spec's Infrastructure table for one stage, as display text
+// (the row's shape is contract/infra-row.ts InfraRow). A value that was not
+// measured shows as n/a with its reason, never as 0.
+import type { InfraRow } from '../contract/infra-row.ts';
 import type { StageInfra, Usage } from './aggregate.ts';
 import type { Num } from './series.ts';
 import { SLOW_STATEMENT_MS } from './types.ts';
-
-/** Keys as in reporter/schema.ts InfraRow; every cell is display text. */
-export interface InfraCells {
-  stage: string;
-  backend: string;
-  scanner: string;
-  mongo: string;
-  postgres: string;
-  redis: string;
-  restarts: string;
-}
 
 type Part = [label: string, value: Num, unit: string];
 
@@ -39,7 +29,11 @@ function usageParts(u: Usage): Part[] {
 
 const via = (u: Usage): string => (u.via && u.via !== 'processes' ? ` (from ${u.via})` : '');
 
-export function toInfraRow(s: StageInfra): InfraCells {
+/**
+ * The stage's Infrastructure row, every cell display text; its stage is still the window's name (`C8`), which the
+ * caller replaces with the stage's level before the row is attached or reported.
+ */
+export function toInfraRow(s: StageInfra): Omit<InfraRow, 'stage'> & { stage: string } {
   const { total, by } = s.restarts;
   const who = Object.entries(by).filter(([, n]) => n > 0);
   return {
