@@ -8,7 +8,7 @@ import { parseEnvOrExit } from './runner/preflight.ts';
 import { redactText } from './lib/redact.ts';
 import { selectedProjects } from './config/selection.ts';
 import { stageName, workersFor } from './config/stages.ts';
-import { allureReporterOptions } from './reporter/allure-categories.ts';
+import { allureReporterOptions } from './reporter/allure.ts';
 
 // A bad configuration prints one message (no stack trace) and exits 2: nothing has started yet.
 const cfg = parseEnvOrExit();

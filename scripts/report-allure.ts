@@ -14,7 +14,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { redactText } from '../lib/redact.ts';
-import { allureCategoryRules, knownSecrets } from '../reporter/allure-categories.ts';
+import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

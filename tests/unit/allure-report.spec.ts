@@ -15,7 +15,7 @@ import {
   failureClassOf,
   prefixFailureClass,
   redactTestResult,
-} from '../../reporter/allure-categories.ts';
+} from '../../reporter/allure.ts';
 import { MASK } from '../../lib/redact.ts';
 import { AllureReportError, buildAllureReport, readEnvironment, stripAnalytics, withoutInlineData } from '../../scripts/report-allure.ts';
 

@@ -1,6 +1,7 @@
-// Allure: the spec's failure classes as Allure categories, and the options of
-// the allure-playwright reporter (results dir, environment, categories, and the
-// listener that keeps secrets out of allure-results).
+// Everything Allure: the spec's failure classes as Allure categories (Allure 3
+// rules and Allure 2 categories.json), the listener that redacts each test
+// result before allure-playwright writes it, and the reporter's options
+// (results dir, environment, global labels).
 //
 // A failed flow carries its class as the `failureClass` label (fixtures/flow.ts).
 // Allure 3 (`npm run report:allure`) matches categories on that label; for
