@@ -1,7 +1,5 @@
-// The payment evidence judge (flow/evidence.ts) and the system-of-record
-// judgements (flow/payment-records.ts), on receipts and rows built by hand:
-// every mismatch branch, and a clean payment that has none.
-import { writeFileSync } from 'node:fs';
+// The payment evidence judge (flow/evidence.ts) on receipts built by hand
+// (support/payment-evidence.ts): every mismatch branch, and a clean payment that has none.
 import { expect, test } from '@playwright/test';
 import type { Payment } from '../../contract/http.ts';
 import {
@@ -9,83 +7,32 @@ import {
   confirmationMoment,
   decodeTransfers,
   describeMismatches,
-  judgeChainEvidence,
   judgeFixtureEvidence,
   judgeTerms,
   sumPerDestination,
-  type ChainView,
   type Confirmed,
-  type Due,
-  type LogLike,
   type ReceiptLike,
 } from '../../flow/evidence.ts';
-import { intentsLeftPending } from '../../flow/payment.ts';
 import {
-  PAYMENT_RECORD_SQL,
-  judgeConfirmedRecord,
-  judgePendingRecord,
-  paymentRecordQuery,
-  type PaymentRecord,
-} from '../../flow/payment-records.ts';
-
-const addr = (byte: string) => `0x${byte.repeat(20)}`;
-const TOKEN = addr('a1');
-const OTHER_TOKEN = addr('b2');
-const DEST = addr('d3');
-const ELSEWHERE = addr('e4');
-const BUYER = addr('c5');
-const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
-const HALF_TX = hash(1);
-const REST_TX = hash(2);
-
-const due: Due = {
-  paymentId: '00000000-0000-4000-8000-0000000000a1',
-  requestId: '00000000-0000-4000-8000-0000000000b1',
-  chainId: 31337,
-  tokenAddress: TOKEN,
-  destination: DEST,
-  amount: 10n,
-  requiredConfirmations: 2,
-};
-
-const topic = (a: string) => `0x${'0'.repeat(24)}${a.slice(2)}`;
-function transferLog(index: number, value: bigint, to = DEST, token = TOKEN, from = BUYER): LogLike {
-  return { address: token, topics: [TRANSFER_TOPIC, topic(from), topic(to)], data: `0x${value.toString(16).padStart(64, '0')}`, index };
-}
-const receipt = (h: string, blockNumber: number, logs: LogLike[], status = 1): ReceiptLike => ({ hash: h, blockNumber, status, logs });
-
-/** The clean payment: half in block 10, the rest in block 12, seen confirmed at block 13 (2 confirmations). */
-function chain(
-  over: { half?: LogLike[]; rest?: LogLike[]; latestBlock?: number; chainId?: number; extra?: ReceiptLike[] } = {},
-): ChainView {
-  const receipts = new Map<string, ReceiptLike | null>([
-    [HALF_TX, receipt(HALF_TX, 10, over.half ?? [transferLog(0, 5n)])],
-    [REST_TX, receipt(REST_TX, 12, over.rest ?? [transferLog(3, 5n)])],
-  ]);
-  for (const r of over.extra ?? []) receipts.set(r.hash, r);
-  return { chainId: over.chainId ?? 31337, latestBlock: over.latestBlock ?? 13, receipts };
-}
-
-const evidence = (over: Partial<NonNullable<Payment['evidence']>> = {}): NonNullable<Payment['evidence']> => ({
-  txHash: REST_TX,
-  logIndex: 3,
-  blockNumber: 12,
-  confirmations: 2,
-  amountReceived: '10',
-  source: 'chain',
-  ...over,
-});
-const confirmed = (over: Partial<Confirmed> = {}): Confirmed => ({
-  chainId: 31337,
-  tokenAddress: TOKEN,
-  destination: DEST,
-  amount: '10',
-  evidence: evidence(),
-  ...over,
-});
-
-const judge = (view: ChainView, payment = confirmed(), sent = [HALF_TX, REST_TX]) => judgeChainEvidence(due, view, sent, payment);
-const kinds = (v: { mismatches: { kind: string }[] }) => v.mismatches.map((m) => m.kind);
+  BUYER,
+  DEST,
+  ELSEWHERE,
+  HALF_TX,
+  OTHER_TOKEN,
+  REST_TX,
+  TOKEN,
+  addr,
+  chain,
+  confirmed,
+  due,
+  evidence,
+  hash,
+  judge,
+  kinds,
+  receipt,
+  topic,
+  transferLog,
+} from './support/payment-evidence.ts';
 
 test.describe('decoding Transfer logs', () => {
   test('decodes token, from, to and value; skips reverted receipts, other events and ERC-721 transfers', () => {
@@ -272,70 +219,4 @@ test.describe('the moment the target confirmed (payment_confirmed trigger)', () 
     expect(confirmationMoment(null, sent, seen)).toBe(seen);
     expect(confirmationMoment('not a date', sent, seen)).toBe(seen);
   });
-});
-
-test.describe('the system of record', () => {
-  const record = (over: Partial<PaymentRecord> = {}): PaymentRecord => ({
-    status: 'pending',
-    amount: '10',
-    destination: DEST,
-    tokenAddress: TOKEN,
-    chainId: 31337,
-    requestStatus: 'payment',
-    credits: 0,
-    deposited: '5',
-    ...over,
-  });
-
-  test('pending: a request past payment, or a credit, is an advance; a payment not pending accepted the underpayment', () => {
-    expect(judgePendingRecord(due, record(), 'after 5 of 10')).toEqual({ advanced: [], accepted: [] });
-    expect(judgePendingRecord(due, record({ requestStatus: 'paid' }), 'after 5 of 10').advanced).toEqual([
-      `postgres: request ${due.requestId} is paid while payment ${due.paymentId} is pending after 5 of 10`,
-    ]);
-    expect(judgePendingRecord(due, record({ credits: 1 }), 'after 5 of 10').advanced).toHaveLength(1);
-    expect(judgePendingRecord(due, record({ status: 'confirmed' }), 'after 5 of 10').accepted).toEqual([
-      `postgres: payment ${due.paymentId} is confirmed after 5 of 10`,
-    ]);
-    expect(judgePendingRecord(due, null, 'x').accepted).toEqual([`postgres has no payment ${due.paymentId}`]);
-  });
-
-  test('confirmed: the row must agree with the API and the truth', () => {
-    const ok = record({ status: 'confirmed', deposited: '10', credits: 1, requestStatus: 'paid' });
-    expect(judgeConfirmedRecord(due, ok, 10n)).toEqual([]);
-    expect(judgeConfirmedRecord(due, { ...ok, status: 'pending' }, 10n)).toEqual([
-      { kind: 'claim', detail: 'the API says confirmed, postgres says pending' },
-    ]);
-    expect(kinds({ mismatches: judgeConfirmedRecord(due, { ...ok, deposited: '5' }, 10n) })).toEqual(['amount']);
-    expect(judgeConfirmedRecord(due, { ...ok, deposited: '12' }, 10n)).toEqual([
-      { kind: 'amount', detail: 'postgres records 12 deposited, the truth shows 10' },
-    ]);
-    expect(judgeConfirmedRecord(due, { ...ok, destination: ELSEWHERE }, 10n)[0]!.detail).toMatch(/^postgres: payment now says destination/);
-    expect(judgeConfirmedRecord(due, null, 10n)).toEqual([{ kind: 'claim', detail: `postgres has no payment ${due.paymentId}` }]);
-  });
-
-  test('which query runs: the sandbox schema by default, a PG_PROBE_SQL section, or not run with the reason', () => {
-    expect(paymentRecordQuery(undefined, undefined)).toEqual({ notRun: 'PG_URL is not set' });
-    expect(paymentRecordQuery('postgres://x', undefined)).toEqual({ sql: PAYMENT_RECORD_SQL });
-    const base = ['credits', 'unbalanced', 'foreignRecipients'].map((n) => `-- name: ${n}\nSELECT 1;\n`).join('');
-    const without = test.info().outputPath('without.sql');
-    const withIt = test.info().outputPath('with.sql');
-    writeFileSync(without, base);
-    writeFileSync(withIt, `${base}-- name: paymentRecord\nSELECT 2;\n`);
-    expect(paymentRecordQuery('postgres://x', without)).toEqual({
-      notRun: `PG_PROBE_SQL ${without} has no "-- name: paymentRecord" query`,
-    });
-    expect(paymentRecordQuery('postgres://x', withIt)).toEqual({ sql: 'SELECT 2;' });
-    expect(paymentRecordQuery('postgres://x', '/nonexistent.sql')).toEqual({ notRun: 'PG_PROBE_SQL /nonexistent.sql does not exist' });
-  });
-});
-
-test('dry flows leave their intents pending on purpose: the gate allows that many in the backlog', () => {
-  expect(
-    intentsLeftPending([
-      { mode: 'dry', paymentId: 'a' },
-      { mode: 'dry', paymentId: null },
-      { mode: 'fixture', paymentId: 'b' },
-      { mode: 'dry', paymentId: 'c' },
-    ]),
-  ).toBe(2);
 });
