@@ -2,6 +2,7 @@
 // start is one message (which component, what, likely cause, what to do), never a stack trace.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseDialect } from '../dialect/dialects.ts';
 import { parseFaults } from '../faults.ts';
 import { startSandbox } from './sandbox.ts';
 import { StartupError, maskUrl } from './startup-error.ts';
@@ -28,6 +29,11 @@ try {
   parseFaults(process.env.SANDBOX_FAULTS);
 } catch (err) {
   fail(`sandbox: ${(err as Error).message}`);
+}
+try {
+  parseDialect(process.env.SANDBOX_DIALECT);
+} catch (err) {
+  fail(err instanceof StartupError ? err.describe() : `sandbox: ${(err as Error).message}`);
 }
 
 // Each component has its own ready timeout; this bounds the whole, below Playwright's webServer timeout (90 s),
@@ -58,6 +64,7 @@ try {
     confirmations: intVar('CONFIRMATIONS', 1, 1000),
     redisUrl: process.env.SANDBOX_REDIS_URL || undefined,
     port: intVar('SANDBOX_PORT', 1, 65535),
+    dialect: process.env.SANDBOX_DIALECT || undefined,
     logDir,
   });
 } catch (err) {
@@ -77,12 +84,15 @@ clearTimeout(deadline);
 
 // Secrets (Postgres password, funder key) go to a 0600 file for the suite, never to the terminal.
 mkdirSync(dirname(stateFile), { recursive: true });
-const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey } = sandbox;
-writeFileSync(stateFile, JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, pid: process.pid }, null, 2), {
-  mode: 0o600,
-});
+const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl } = sandbox;
+writeFileSync(
+  stateFile,
+  JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl, pid: process.pid }, null, 2),
+  { mode: 0o600 },
+);
 
 console.log(`SANDBOX_URL=${url}`);
+if (dialectUrl) console.log(`SANDBOX_DIALECT_URL=${dialectUrl}`);
 console.log(`RPC_URL=${rpcUrl}`);
 console.log(`PG_URL=${maskUrl(pgUrl)}`);
 console.log(`TOKEN_ADDRESS=${tokenAddress}`);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { ComponentState } from '../../../contract/http.ts';
+import { DIALECT_COMPONENT, parseDialect, type Dialect } from '../dialect/dialects.ts';
 import { parseFaults } from '../faults.ts';
 import { checkExternalChain, checkExternalPostgres, asStartupError } from './external.ts';
 import { freePort } from './ports.ts';
@@ -35,6 +36,8 @@ export interface SandboxOptions {
   logDir?: string;
   /** How long the backend waits for the scanner's on-demand check (SCANNER_TIMEOUT_MS; the backend's default is 30 s). */
   scannerTimeoutMs?: number;
+  /** A second API dialect (SANDBOX_DIALECT) served by its own component on its own port; unset: none. Validated before anything starts. */
+  dialect?: Dialect | (string & {});
   log?: (line: string) => void;
 }
 
@@ -49,6 +52,9 @@ export interface Sandbox {
   /** The backend process, for tests that kill it. */
   backend: Component;
   scanner: Component;
+  /** The second API dialect's URL and component, when `dialect` was given. */
+  dialectUrl?: string;
+  dialect?: Component;
   stop: () => Promise<void>;
 }
 
@@ -62,6 +68,7 @@ function gitSha(): string {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const faults = parseFaults(options.faults); // fail before starting anything
+  const dialectName = parseDialect(options.dialect);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { logDir } = options;
   const chainId = options.chainId ?? 31337;
@@ -92,8 +99,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Scanner and backend load their modules while the chain and Postgres boot; they get their configuration later.
     const scanner = component({ name: 'scanner', entry: 'scanner/main.ts', env: {}, restart: true });
     const backend = component({ name: 'backend', entry: 'server/main.ts', env: {}, restart: true });
+    // The dialect translates to the backend: it starts once the backend is up.
+    const dialect = dialectName ? component({ name: DIALECT_COMPONENT, entry: 'dialect/main.ts', env: {}, restart: true }) : undefined;
     scanner.prewarm();
     backend.prewarm();
+    dialect?.prewarm();
     const t0 = performance.now();
     const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const up =
@@ -154,17 +164,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       scanner.describe(),
       postgres ? postgres.describe() : { name: 'postgres', state: 'external', restarts: 0, pid: null },
       chain ? chain.describe() : { name: 'chain', state: 'external', restarts: 0, pid: null },
+      ...(dialect ? [dialect.describe()] : []),
     ];
     const broadcast = () => backend.send({ type: 'components', components: components() });
-    for (const c of [backend, scanner, chain, postgres]) if (c) c.onChange = broadcast;
+    for (const c of [backend, scanner, chain, postgres, dialect]) if (c) c.onChange = broadcast;
     const [url] = await Promise.all([
       backend.start(backendEnv).then(up('backend')),
       scanner.start({ ...env, SCANNER_PORT: scannerPort }).then(up('scanner')),
     ]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };
+    const dialectUrl = dialect
+      ? await dialect.start({ SANDBOX_DIALECT: dialectName, DIALECT_BACKEND_URL: url, PG_URL: pgUrl }).then(up('dialect'))
+      : undefined;
+    // A restarted dialect comes back on the same URL.
+    if (dialect && dialectUrl) dialect.stickyEnv = { DIALECT_PORT: new URL(dialectUrl).port };
     broadcast();
-    return { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, components, backend, scanner, stop };
+    return { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, components, backend, scanner, dialectUrl, dialect, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,23 @@
+// Which second API dialects the sandbox can serve (SANDBOX_DIALECT), checked before anything starts.
+import { StartupError, type ComponentName } from '../launcher/startup-error.ts';
+
+export const DIALECTS = ['bazaar'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/**
+ * The dialect's component name. ComponentName (launcher/startup-error.ts) does not list it yet; until it does,
+ * the name is widened here, in one place: at runtime it is only a label in messages and logs.
+ */
+export const DIALECT_COMPONENT = 'dialect' as string as Exclude<ComponentName, 'launcher'>;
+
+/** SANDBOX_DIALECT (or startSandbox's `dialect`): unset or empty is none; anything else must be a known dialect. */
+export function parseDialect(value: string | undefined): Dialect | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((DIALECTS as readonly string[]).includes(value)) return value as Dialect;
+  throw new StartupError({
+    component: 'launcher',
+    what: `SANDBOX_DIALECT="${value}" is not a dialect of the sandbox (allowed: ${DIALECTS.join(', ')})`,
+    cause: 'a typo, or a dialect this version of the sandbox does not have',
+    todo: `set SANDBOX_DIALECT to ${DIALECTS.join(' or ')}, or unset it to serve only the backend's own API`,
+  });
+}
