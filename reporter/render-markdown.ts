@@ -5,7 +5,7 @@ import { LATENCY_GOALS, LOAD_GENERATOR_LIMITS, LOW_N, stageName } from '../confi
 import { bottlenecks } from './bottlenecks.ts';
 import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
-import { stopLine } from './findings.ts';
+import { stopLine } from './findings-correctness.ts';
 import type { LoadGenerator, NotificationStep, Report, StageSummary } from './schema.ts';
 import { NOTHING_MEASURED } from './summarize.ts';
 

@@ -12,7 +12,8 @@ import {
 } from '../contract/worker-result.ts';
 import type { InfraRow } from '../contract/infra-row.ts';
 import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
-import { keyFindings, stopLine } from './findings.ts';
+import { keyFindings } from './findings.ts';
+import { stopLine } from './findings-correctness.ts';
 import { EXAMPLES } from './format.ts';
 import type {
   AppliedGap,
