@@ -12,66 +12,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { EnvSchema } from '../config/env.ts';
 import { capacity, type Capacity } from './capacity.ts';
 import { log } from './cleanup.ts';
 import { cpuShares, type CpuShares } from './cpu-share.ts';
+import { benchFigures } from './figures.ts';
 import { bareFootprint, rssRatio, suiteFootprint, type Footprint, type SuiteRun } from './footprint.ts';
 import { c256, type C256 } from './c256.ts';
+import { benchOptions } from './options.ts';
 import { timingOverhead, type Overhead } from './overhead.ts';
 import { procAvailable } from './proc.ts';
 import { reporter100k, type Reporter100k } from './reporter100k.ts';
 import { round } from './stats.ts';
-import { renderTable, type Figure } from './table.ts';
+import { renderTable } from './table.ts';
 
-const PARTS = ['footprint', 'cpu', 'overhead', 'capacity', 'c256', 'reporter'] as const;
-type Part = (typeof PARTS)[number];
-
-const { values: argv } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    levels: { type: 'string' },
-    'footprint-mode': { type: 'string' },
-    'capacity-levels': { type: 'string' },
-    'capacity-modes': { type: 'string' },
-    'cpu-level': { type: 'string' },
-    'multi-level': { type: 'string' },
-    'flows-per-worker': { type: 'string' },
-    calls: { type: 'string' },
-    keep: { type: 'boolean' },
-    'no-reuse': { type: 'boolean' },
-  },
-  strict: true,
-});
-const opt = (name: keyof typeof argv): string | undefined => {
-  const v = argv[name];
-  return typeof v === 'string' ? v : process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] || undefined;
-};
-const list = (v: string | undefined, fallback: string) =>
-  (v ?? fallback)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const ints = (v: string | undefined, fallback: string, what: string) =>
-  list(v, fallback).map((s) => {
-    if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new Error(`${what}: ${JSON.stringify(s)} is not a positive integer`);
-    return Number(s);
-  });
-
-const only = list(opt('only'), PARTS.join(','));
-const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
-if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; parts are ${PARTS.join(', ')}`);
-const want = (part: Part) => only.includes(part);
-const levels = ints(opt('levels'), '8,32,64', '--levels');
-const footprintMode = opt('footprint-mode') ?? 'live';
-const capacityLevels = ints(opt('capacity-levels'), '1,2,4,8,16,32', '--capacity-levels');
-const capacityModes = list(opt('capacity-modes'), 'status,live');
-const cpuLevel = ints(opt('cpu-level'), '32', '--cpu-level')[0]!;
-const multiLevel = ints(opt('multi-level'), '256', '--multi-level')[0]!;
-const flowsPerWorker = ints(opt('flows-per-worker'), '16', '--flows-per-worker')[0]!;
-const calls = ints(opt('calls'), '1000', '--calls')[0]!;
-const keep = argv.keep === true || process.env.BENCH_KEEP === '1';
+const options = benchOptions();
+const { only, want, levels, footprintMode, capacityLevels, capacityModes, cpuLevel, multiLevel, flowsPerWorker, calls, keep } = options;
 
 const machine = {
   cores: cpus().length,
@@ -155,7 +111,7 @@ else
 const top = Math.max(...capacityLevels);
 const reuseTop = (mode: string) => {
   const suite = suiteRuns.get(top);
-  return !argv['no-reuse'] && mode === footprintMode && suite ? { level: top, suite } : undefined;
+  return !options.noReuse && mode === footprintMode && suite ? { level: top, suite } : undefined;
 };
 const capacities: Capacity[] = [];
 const capacityErrors: string[] = [];
@@ -178,129 +134,7 @@ if (want('c256')) {
 }
 
 // The figures.
-const notSelected = (part: Part) => `not measured in this run: --only=${only.join(',')} leaves out ${part}`;
-const why = (v: unknown, part: Part) => (typeof v === 'string' ? (want(part) ? v : notSelected(part)) : undefined);
-const figures: Record<string, Figure> = {};
-
-/** A goal, stated once: the printed text and the check derive from the same limit. */
-interface Goal {
-  text: string;
-  met?: (value: number) => boolean;
-}
-const atMost = (limit: number, unit = ''): Goal => ({ text: `<= ${limit}${unit && ` ${unit}`}`, met: (v) => v <= limit });
-const atLeast = (limit: number): Goal => ({ text: `>= ${limit}`, met: (v) => v >= limit });
-const GOALS = {
-  runnerRssRatio: atMost(1.3),
-  timingOverheadP50Ms: atMost(0.5, 'ms'),
-  timingOverheadP99Ms: atMost(2, 'ms'),
-  runnerCpuShareC32: atMost(0.25),
-  sandboxSafeStage: atLeast(32),
-  flowsPerSecC32: { text: 'measured (no goal)' } as Goal,
-  c256RunnerRssGb: atMost(6, 'GB'),
-  reporter100kSeconds: atMost(3, 's'),
-  reporter100kPeakMb: atMost(1024, 'MB'),
-} satisfies Record<string, Goal>;
-type Key = keyof typeof GOALS;
-const measured = (key: Key, value: number | null, note: string): Figure => {
-  const { text, met } = GOALS[key];
-  return { value, goal: text, ...(met ? { ok: value !== null && met(value) } : {}), note };
-};
-const unmeasured = (key: Key, reason: string | undefined): Figure => ({ value: null, goal: GOALS[key].text, reason });
-
-{
-  const ratios = footprints.filter((f) => f.ratio !== null);
-  const worst = ratios.sort((a, b) => b.ratio! - a.ratio!)[0];
-  figures.runnerRssRatio = worst
-    ? measured(
-        'runnerRssRatio',
-        worst.ratio,
-        `worst level C${worst.level}: median per-worker peak RSS, ours / bare (${footprintMode} mode)`,
-      )
-    : unmeasured(
-        'runnerRssRatio',
-        !want('footprint')
-          ? notSelected('footprint')
-          : (noProc ??
-              footprints
-                .map((f) => `C${f.level}: ${typeof f.suite === 'string' ? f.suite : typeof f.bare === 'string' ? f.bare : 'no worker RSS'}`)
-                .join('; ')),
-      );
-}
-{
-  const o = typeof overhead === 'string' ? null : overhead.endpoints[0]!;
-  const reason = why(overhead, 'overhead');
-  figures.timingOverheadP50Ms = o
-    ? measured('timingOverheadP50Ms', o.overheadP50Ms, o.endpoint)
-    : unmeasured('timingOverheadP50Ms', reason);
-  figures.timingOverheadP99Ms = o
-    ? measured('timingOverheadP99Ms', o.overheadP99Ms, o.endpoint)
-    : unmeasured('timingOverheadP99Ms', reason);
-}
-figures.runnerCpuShareC32 =
-  typeof cpu === 'string' || cpu.stage.runnerShare === null
-    ? unmeasured('runnerCpuShareC32', typeof cpu === 'string' ? (why(cpu, 'cpu') ?? cpu) : 'no CPU was sampled')
-    : measured(
-        'runnerCpuShareC32',
-        cpu.stage.runnerShare,
-        `C${cpuLevel}: runner side / (runner + sandbox) CPU seconds, ${cpu.stage.window}`,
-      );
-{
-  const byMode = new Map(capacities.map((c) => [c.mode, c]));
-  const complete = capacityModes.map((m) => byMode.get(m)).filter((c): c is Capacity => c !== undefined && c.reason === undefined);
-  const notCapacity = want('capacity') ? undefined : notSelected('capacity');
-  if (complete.length === capacityModes.length && complete.length > 0) {
-    const safe = Math.min(...complete.map((c) => c.goalSafeStage ?? 0));
-    figures.sandboxSafeStage = measured(
-      'sandboxSafeStage',
-      safe,
-      `every p50 and p95 goal: ${complete.map((c) => `${c.mode} ${c.goalSafeStage === null ? 'none' : `C${c.goalSafeStage}`}`).join(', ')} ` +
-        `(p95 goals only: ${complete.map((c) => `${c.mode} ${c.p95SafeStage === null ? 'none' : `C${c.p95SafeStage}`}`).join(', ')}); ` +
-        `lowest of the modes; highest stage tested C${top}${safe === 0 ? '; 0 = no stage met every goal' : ''}`,
-    );
-  } else
-    figures.sandboxSafeStage = unmeasured(
-      'sandboxSafeStage',
-      notCapacity ?? [...capacityErrors, ...capacities.flatMap((c) => (c.reason ? [`${c.mode}: ${c.reason}`] : []))].join('; '),
-    );
-  const c32Mode = byMode.get('live') ? 'live' : capacityModes[0];
-  const c32 = c32Mode ? byMode.get(c32Mode)?.stages.find((s) => s.stage === 32) : undefined;
-  figures.flowsPerSecC32 =
-    c32?.flowsPerSec !== undefined && c32.flowsPerSec !== null
-      ? measured(
-          'flowsPerSecC32',
-          c32.flowsPerSec,
-          `${c32Mode} mode, ${c32.source}: ${c32.pass} passed flows / ${c32.wallS} s stage wall time (first flow start to last end); ` +
-            `${c32.flowsPerSecFromRelease} /s counted from the barrier release`,
-        )
-      : unmeasured(
-          'flowsPerSecC32',
-          notCapacity ??
-            (capacityLevels.includes(32)
-              ? `the C32 stage did not run or passed no flow in ${c32Mode ?? 'any'} mode`
-              : 'C32 is not among --capacity-levels'),
-        );
-}
-figures.c256RunnerRssGb =
-  typeof c256Result === 'string'
-    ? unmeasured('c256RunnerRssGb', why(c256Result, 'c256') ?? c256Result)
-    : c256Result.level !== 256
-      ? unmeasured('c256RunnerRssGb', `--multi-level=${c256Result.level} measured C${c256Result.level}, not C256 (see details)`)
-      : c256Result.runnerRssPeakGb === null
-        ? unmeasured('c256RunnerRssGb', c256Result.reason ?? 'no runner RSS was sampled')
-        : measured(
-            'c256RunnerRssGb',
-            c256Result.runnerRssPeakGb,
-            `${c256Result.workers} workers x ${c256Result.flowsPerWorker} flows (${footprintMode} mode), ` +
-              `${c256Result.flowsPassed}/${c256Result.flowsReported} flows passed; peak of runner + workers + sampler RSS`,
-          );
-figures.reporter100kSeconds =
-  typeof reporter === 'string'
-    ? unmeasured('reporter100kSeconds', why(reporter, 'reporter'))
-    : measured('reporter100kSeconds', reporter.seconds, `${reporter.flows} results into ${reporter.stages} stages`);
-figures.reporter100kPeakMb =
-  typeof reporter === 'string'
-    ? unmeasured('reporter100kPeakMb', why(reporter, 'reporter'))
-    : measured('reporter100kPeakMb', reporter.peakMb, 'peak RSS of the child, generating the results included');
+const figures = benchFigures({ footprints, overhead, cpu, capacities, capacityErrors, c256Result, reporter, noProc }, options);
 
 const totalS = round((performance.now() - started) / 1000, 1);
 process.stdout.write(
