@@ -2,7 +2,7 @@
 // issue 7 item 5): total RSS of the runner side (runner, workers, sampler) at
 // its peak. Run only when config/env.ts has the option.
 import { join } from 'node:path';
-import { classify } from './classify.ts';
+import { classify } from './process-roles.ts';
 import { log, runPlaywright } from './playwright-run.ts';
 import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs } from './footprint.ts';
 import { peakRssMb } from './proc.ts';

@@ -9,7 +9,7 @@ import { LATENCY_GOALS } from '../config/stages.ts';
 import type { Report } from '../reporter/schema.ts';
 import { parseSamples } from '../sampler/aggregate.ts';
 import { between, mean, max, series } from '../sampler/series.ts';
-import { classify, type Classified } from './classify.ts';
+import { classify, type Classified } from './process-roles.ts';
 import { cpuInWindow, hostBusyCores } from './proc.ts';
 import { log, runPlaywright, type RunResult } from './playwright-run.ts';
 import { readWorkerResults, suiteArgs, suiteEnv, type BenchDirs, type SuiteRun } from './footprint.ts';

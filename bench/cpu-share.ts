@@ -2,10 +2,10 @@
 // process of the tree, exited ones at their last reading) of the runner side
 // (Playwright runner, its workers, the infrastructure sampler) against the
 // sandbox side (launcher, backend, scanner, chain, Postgres).
-import type { Classified, Role } from './classify.ts';
+import type { Classified, Role } from './process-roles.ts';
 import { cpuInWindow, hostBusyCores } from './proc.ts';
 import type { RunResult } from './playwright-run.ts';
-import { isWorker } from './classify.ts';
+import { isWorker } from './process-roles.ts';
 import { round } from './stats.ts';
 
 export interface CpuShare {

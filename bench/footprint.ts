@@ -3,7 +3,7 @@
 // number of workers, measured from /proc in the same bench run.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { classify, isWorker, type Classified } from './classify.ts';
+import { classify, isWorker, type Classified } from './process-roles.ts';
 import { log, runPlaywright, type RunResult } from './playwright-run.ts';
 import { cpuInWindow, peakRssMb, readingAt } from './proc.ts';
 import { median, round } from './stats.ts';

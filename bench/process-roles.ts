@@ -1,6 +1,7 @@
-// Which part of a watched Playwright run a process belongs to, from its
-// command line and its ancestors': the sandbox (started by the webServer), a
-// Playwright worker, the infrastructure sampler, or the runner itself.
+// The role of each process of a watched Playwright run, from its command line
+// and its ancestors': the sandbox (started by the webServer), a Playwright
+// worker, the infrastructure sampler, or the runner itself. (Flow failures are
+// classified elsewhere: config/classify.ts.)
 import type { Proc } from './proc.ts';
 
 export type Role = 'runner' | 'worker' | 'sampler' | 'sandbox';
