@@ -1,0 +1,145 @@
+// The fault-detection matrix as data (npm run test:faults, scripts/fault-matrix.ts):
+// per sandbox fault switch, the realistic bug it stands for and what the run's
+// report.json must show - the metric, the gate reason, the failure classes - and
+// the clean runs that must raise no alarm.
+import type { Report } from '../reporter/schema.ts';
+
+export type Stage = Report['stages'][number];
+
+export interface FaultCase {
+  fault: string;
+  /** The realistic bug, in words. */
+  bug: string;
+  mode: 'fixture' | 'live';
+  levels?: string;
+  env?: Record<string, string>;
+  /** The metric that must show it, read from the last stage. */
+  metric: [label: string, read: (s: Stage) => number | null];
+  gateReason: RegExp;
+  /** Failure classes the failed flows may have. */
+  classes: string[];
+}
+
+const c = (name: keyof Stage['correctness']): [string, (s: Stage) => number | null] => [`correctness.${name}`, (s) => s.correctness[name]];
+
+export const CASES: FaultCase[] = [
+  {
+    fault: 'duplicate-credit',
+    bug: 'a retry writes a second escrow credit',
+    mode: 'fixture',
+    metric: c('duplicateCredits'),
+    gateReason: /duplicate ledger credit/,
+    classes: ['product'],
+  },
+  {
+    fault: 'wrong-recipient',
+    bug: 'seller_offer_created goes to the seller',
+    mode: 'fixture',
+    metric: c('wrongRecipient'),
+    gateReason: /wrong user/,
+    classes: ['product'],
+  },
+  {
+    fault: 'missing-notification',
+    bug: 'delivery_submitted is never sent',
+    mode: 'fixture',
+    metric: ['notifications.missing', (s) => s.notifications.missing],
+    gateReason: /notification missing/,
+    classes: ['product'],
+  },
+  {
+    fault: 'duplicate-notification',
+    bug: 'offer_accepted is sent twice',
+    mode: 'fixture',
+    metric: ['notifications.duplicates', (s) => s.notifications.duplicates],
+    gateReason: /success .* below/,
+    classes: ['product'],
+  },
+  {
+    fault: 'list-leak',
+    bug: "a buyer's list shows other buyers' requests",
+    mode: 'fixture',
+    metric: c('crossWorkerLeaks'),
+    gateReason: /cross-worker state leak/,
+    classes: ['product'],
+  },
+  {
+    fault: 'non-buyer-confirm',
+    bug: 'a seller can confirm delivery',
+    mode: 'fixture',
+    metric: c('nonBuyerConfirmSuccess'),
+    gateReason: /non-buyer delivery confirmation/,
+    classes: ['product'],
+  },
+  {
+    fault: 'double-accept',
+    bug: 'racing accepts both win',
+    mode: 'fixture',
+    metric: c('doubleAccepts'),
+    gateReason: /more than one offer accepted/,
+    classes: ['product'],
+  },
+  {
+    fault: 'underpaid-accepted',
+    bug: 'a short payment counts as paid',
+    mode: 'fixture',
+    metric: c('underOverpayments'),
+    gateReason: /under\/overpayment/,
+    classes: ['product'],
+  },
+  {
+    fault: 'ledger-imbalance',
+    bug: 'the release books less than it takes from escrow',
+    mode: 'fixture',
+    metric: c('ledgerInconsistencies'),
+    gateReason: /ledger inconsistency/,
+    classes: ['product'],
+  },
+  {
+    fault: 'error-rate=0.05',
+    bug: '5% of API calls fail with 500',
+    mode: 'fixture',
+    levels: '4',
+    metric: ['fiveXXRate (per mille)', (s) => Math.round((s.fiveXXRate ?? 0) * 1000)],
+    gateReason: /5xx rate|success .* below/,
+    classes: ['product'],
+  },
+  {
+    fault: 'slow-payment-intent=10500',
+    bug: 'payment intents take 10.5 s',
+    mode: 'fixture',
+    levels: '1,2',
+    metric: ['p95 payment intent (ms)', (s) => s.p95.paymentIntentMs ?? 0],
+    gateReason: /payment intent above 10000 ms for 2 consecutive stages/,
+    classes: [],
+  },
+  {
+    fault: 'scanner-stall',
+    bug: 'the scanner stops making progress',
+    mode: 'live',
+    env: { SCANNER_TIMEOUT_MS: '2000', SCANNER_CONFIRM_TIMEOUT_MS: '8000' },
+    metric: ['failed flows', (s) => s.fail],
+    gateReason: /success .* below/,
+    classes: ['capacity'],
+  },
+  {
+    fault: 'backend-crash-after=60',
+    bug: 'the backend dies mid-stage and is restarted',
+    mode: 'fixture',
+    metric: ['failed flows', (s) => s.fail],
+    gateReason: /component restarts|success .* below/,
+    classes: ['capacity', 'product'],
+  },
+];
+
+/** No false alarms: clean stages that must pass their gate with no P0 finding. */
+export interface Control {
+  name: string;
+  mode: 'status' | 'live';
+}
+export const CONTROLS: Control[] = [
+  { name: 'clean C4, status mode, run 1', mode: 'status' },
+  { name: 'clean C4, status mode, run 2', mode: 'status' },
+  { name: 'clean C4, status mode, run 3', mode: 'status' },
+  { name: 'clean C4, live mode', mode: 'live' },
+];
