@@ -3,7 +3,7 @@
 import { LATENCY_GOALS, stageName } from '../config/stages.ts';
 import { formatMs, formatPct, plural } from './format.ts';
 import type { Report } from './schema.ts';
-import { NOTIFICATION_OP } from './summarize.ts';
+import { NOTIFICATION_OP } from './summarize-calls.ts';
 
 export interface Bottlenecks {
   api: string;

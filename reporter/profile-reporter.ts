@@ -39,7 +39,8 @@ import { formatMs } from './format.ts';
 import { renderMarkdown, type ChartRef } from './render-markdown.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from '../lib/stats.ts';
-import { NOTHING_MEASURED, summarize, summarizeStage } from './summarize.ts';
+import { summarize, summarizeStage } from './summarize.ts';
+import { NOTHING_MEASURED } from './summarize-verdict.ts';
 import { evaluateGate } from './gates.ts';
 import { unreportedFlows } from './unreported-flows.ts';
 

@@ -7,7 +7,7 @@ import type { ChartSection } from './charts.ts';
 import { formatMs, formatPct, formatRate, plural } from './format.ts';
 import { stopLine } from './findings-correctness.ts';
 import type { LoadGenerator, NotificationStep, Report, StageSummary } from './schema.ts';
-import { NOTHING_MEASURED } from './summarize.ts';
+import { NOTHING_MEASURED } from './summarize-verdict.ts';
 
 export interface ChartRef {
   file: string;

@@ -12,7 +12,8 @@ import { describeGap, type KnownGap } from '../../config/classify.ts';
 import { keyFindings } from '../../reporter/findings.ts';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
-import { coveredTypes, quotedGap, summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';
+import { coveredTypes, quotedGap } from '../../reporter/summarize-known-gaps.ts';
+import { summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';
 import { baseRunMeta, baseWorkerResult } from '../../reporter/synthetic.ts';
 
 const GAP: KnownGap = { notification: 'delivery_submitted', reason: 'delivery notice is sent by e-mail only', owner: 'notifications' };
