@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { Health, RequestDetail } from '../contract/http.ts';
-import { HttpEscrowDriver } from '../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../adapters/sandbox/driver.ts';
 import type { ApiResult, CallRecord } from '../driver/types.ts';
 import { redact } from '../lib/redact.ts';
 import { startSandbox } from '../sandbox/src/launcher/sandbox.ts';

@@ -66,7 +66,43 @@ const hexKey = z
 
 export const EnvSchema = z.object({
   BASE_URL: url(['http', 'https']).optional(),
+  /** The target adapter: a path to a module (relative to the working directory) or a package name; default the sandbox's. */
+  TARGET_ADAPTER: z
+    .string()
+    .trim()
+    .refine(
+      (v) => !/^[./]|\.(ts|mts|js|mjs)$/.test(v) || existsSync(v),
+      'names no file: give the path of an adapter module (e.g. examples/adapters/bazaar.ts) or a package name',
+    )
+    .optional(),
   PAYMENT_MODE: PaymentMode.optional(),
+  /** Prometheus endpoints of the target's components, e.g. backend=https://dev.example.com/metrics,node=http://10.0.0.5:9100/metrics. */
+  TARGET_METRICS: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const out: Record<string, string> = {};
+      for (const part of v.split(',').map((p) => p.trim())) {
+        const [name, ...rest] = part.split('=');
+        const endpoint = rest.join('=');
+        if (!name || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name) || !URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be component=http(s)-URL pairs separated by commas, e.g. backend=https://dev.example.com/metrics',
+          });
+          return z.NEVER;
+        }
+        out[name] = endpoint;
+      }
+      return out;
+    })
+    .optional(),
+  /** A JSON file mapping the procedure's metric fields (socketClients, scannerBacklog ...) to the target's metric names. */
+  TARGET_METRIC_NAMES: z
+    .string()
+    .trim()
+    .refine((path) => existsSync(path), 'names no file')
+    .optional(),
   CONCURRENCY_LEVELS: levels.default([...DEFAULT_LEVELS]),
   ROUNDS: int(1, 1000).default(1),
   FLOWS_PER_WORKER: int(1, 64).default(1),

@@ -10,6 +10,8 @@ export interface SandboxState {
   chainId: number;
   tokenAddress: string;
   funderPrivateKey: string;
+  /** The second API dialect's URL, when the sandbox serves one (SANDBOX_DIALECT). */
+  dialectUrl?: string;
   pid: number;
 }
 

@@ -1,7 +1,7 @@
 // Notifications: persisted by the backend, emitted over Socket.IO to the
 // room of their recipient (`user:<id>`) as the `notification` event.
 import { z } from 'zod';
-import { IsoDate, Uuid } from './http.ts';
+import { Id, IsoDate } from './http.ts';
 
 export const NotificationType = z.enum([
   'seller_request_invited',
@@ -26,17 +26,18 @@ export const NOTIFICATION_MATRIX: Record<NotificationType, { step: string; recip
 };
 
 export const Notification = z.object({
-  id: Uuid,
+  id: Id,
   type: NotificationType,
-  recipientId: Uuid,
-  requestId: Uuid,
-  offerId: Uuid.nullable(),
-  paymentId: Uuid.nullable(),
+  recipientId: Id,
+  requestId: Id,
+  offerId: Id.nullable(),
+  paymentId: Id.nullable(),
   createdAt: IsoDate,
   readAt: IsoDate.nullable(),
 });
 export type Notification = z.infer<typeof Notification>;
 export const NotificationList = z.object({ notifications: z.array(Notification) });
+export type NotificationList = z.infer<typeof NotificationList>;
 
 /** Socket.IO: the client authenticates with `auth: { token }`; the server joins it to `user:<id>`. */
 export const SOCKET_EVENTS = { notification: 'notification' } as const;

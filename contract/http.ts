@@ -3,7 +3,10 @@
 // the sandbox's (or any target's) responses with them: one source of truth.
 import { z } from 'zod';
 
+/** The sandbox's ids; it validates its own input with this. */
 export const Uuid = z.uuid();
+/** An id as the suite sees it: opaque (a UUID, an ObjectId, a number as a string ...). */
+export const Id = z.string().min(1).max(200);
 /** Token amounts travel as decimal strings of base units (uint256 does not fit a JS number). */
 export const Amount = z.string().regex(/^[0-9]{1,78}$/, 'must be a decimal string of token base units');
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
@@ -39,7 +42,7 @@ export const Credentials = z.object({
 export const RegisterBody = Credentials.extend({ role: Role });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
-export const User = z.object({ id: Uuid, username: z.string(), role: Role });
+export const User = z.object({ id: Id, username: z.string(), role: Role });
 export type User = z.infer<typeof User>;
 export const Session = z.object({ user: User, token: z.string().min(1) });
 export type Session = z.infer<typeof Session>;
@@ -53,9 +56,9 @@ export type CreateRequestBody = z.infer<typeof CreateRequestBody>;
 
 export const OfferStatus = z.enum(['pending', 'accepted', 'rejected']);
 export const Offer = z.object({
-  id: Uuid,
-  requestId: Uuid,
-  sellerId: Uuid,
+  id: Id,
+  requestId: Id,
+  sellerId: Id,
   price: Amount,
   status: OfferStatus,
   createdAt: IsoDate,
@@ -63,13 +66,13 @@ export const Offer = z.object({
 export type Offer = z.infer<typeof Offer>;
 
 export const PurchaseRequest = z.object({
-  id: Uuid,
-  buyerId: Uuid,
+  id: Id,
+  buyerId: Id,
   title: z.string(),
   budget: Amount,
   status: RequestStatus,
-  invitedSellerIds: z.array(Uuid),
-  selectedOfferId: Uuid.nullable(),
+  invitedSellerIds: z.array(Id),
+  selectedOfferId: Id.nullable(),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });
@@ -77,6 +80,7 @@ export type PurchaseRequest = z.infer<typeof PurchaseRequest>;
 export const RequestDetail = PurchaseRequest.extend({ offers: z.array(Offer) });
 export type RequestDetail = z.infer<typeof RequestDetail>;
 export const RequestList = z.object({ requests: z.array(PurchaseRequest) });
+export type RequestList = z.infer<typeof RequestList>;
 
 export const CreateOfferBody = z.object({ price: Amount });
 export const AcceptOfferBody = z.object({ offerId: Uuid });
@@ -94,11 +98,11 @@ export const PaymentEvidence = z.object({
   source: z.enum(['chain', 'fixture']),
 });
 export const Payment = z.object({
-  id: Uuid,
-  requestId: Uuid,
-  offerId: Uuid,
-  buyerId: Uuid,
-  sellerId: Uuid,
+  id: Id,
+  requestId: Id,
+  offerId: Id,
+  buyerId: Id,
+  sellerId: Id,
   chainId: z.number().int().positive(),
   tokenAddress: Address,
   destination: Address,
@@ -117,13 +121,14 @@ export const FixtureDepositBody = z.object({ paymentId: Uuid, amount: Amount.opt
 export const LedgerPosting = z.object({ account: z.string(), amount: z.string().regex(/^-?[0-9]+$/) });
 export const LedgerJournal = z.object({
   id: z.string(),
-  paymentId: Uuid,
+  paymentId: Id,
   kind: z.enum(['escrow_credit', 'escrow_release']),
   createdAt: IsoDate,
   postings: z.array(LedgerPosting),
 });
 export type LedgerJournal = z.infer<typeof LedgerJournal>;
-export const PaymentLedger = z.object({ paymentId: Uuid, journals: z.array(LedgerJournal) });
+export const PaymentLedger = z.object({ paymentId: Id, journals: z.array(LedgerJournal) });
+export type PaymentLedger = z.infer<typeof PaymentLedger>;
 
 export const ChainInfo = z.object({
   chainId: z.number().int().positive(),

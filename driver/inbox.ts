@@ -1,8 +1,8 @@
-// A user's devices: Socket.IO connections that record every notification
-// they receive, with the monotonic time of arrival.
+// A user's devices: connections of the adapter's notification source that record every notification they
+// receive, with the time of arrival, and every payload the adapter could not map.
 import { performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
-import { Notification, SOCKET_EVENTS } from '../contract/events.ts';
+import type { Notification } from '../contract/events.ts';
+import type { NotificationSource, Unmapped } from './types.ts';
 
 export interface Received {
   notification: Notification;
@@ -15,55 +15,52 @@ export class Inbox {
   readonly received: Received[] = [];
   /** Payloads that did not match the contract: a bug of the target, counted and sampled in the worker result. */
   readonly malformed: unknown[] = [];
-  private readonly sockets: Socket[] = [];
+  private readonly connections: { close(): void }[] = [];
   private readonly listeners = new Set<() => void>();
+  private opened = 0;
 
   private constructor(readonly userId: string) {}
 
-  /** Connects `devices` sockets for the user; resolves when all are connected. */
-  static async connect(baseUrl: string, userId: string, token: string, devices = 1, timeoutMs = 10_000): Promise<Inbox> {
-    const inbox = new Inbox(userId);
-    try {
-      await Promise.all(Array.from({ length: devices }, (_, device) => inbox.open(baseUrl, token, device, timeoutMs)));
-    } catch (err) {
-      // The caller never gets the inbox: stop the sockets that did connect or would keep reconnecting.
+  /** Connects `devices` devices of the user through `source`; resolves when all are connected. */
+  static async connect(
+    source: NotificationSource,
+    baseUrl: string,
+    user: { id: string; token: string },
+    devices = 1,
+    timeoutMs = 10_000,
+  ): Promise<Inbox> {
+    const inbox = new Inbox(user.id);
+    const results = await Promise.allSettled(
+      Array.from({ length: devices }, async (_, device) => {
+        inbox.opened += 1;
+        const connection = await source.connect({
+          baseUrl,
+          user,
+          device,
+          timeoutMs,
+          deliver: (payload) => inbox.arrived(payload, device),
+        });
+        inbox.connections.push(connection);
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // The caller never gets the inbox: stop the devices that did connect or would keep reconnecting.
       inbox.close();
-      throw err;
+      throw failed.reason;
     }
     return inbox;
   }
 
-  private open(baseUrl: string, token: string, device: number, timeoutMs: number): Promise<void> {
-    const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: true, forceNew: true, timeout: timeoutMs });
-    this.sockets.push(socket);
-    socket.on(SOCKET_EVENTS.notification, (payload: unknown) => {
-      const at = performance.timeOrigin + performance.now();
-      const parsed = Notification.safeParse(payload);
-      if (parsed.success) this.received.push({ notification: parsed.data, device, at });
-      else this.malformed.push(payload);
-      for (const listener of this.listeners) listener();
-    });
-    return new Promise((resolve, reject) => {
-      const timedOut = () => new Error(`socket of user ${this.userId} (device ${device}) did not connect within ${timeoutMs} ms`);
-      const timer = setTimeout(() => reject(timedOut()), timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once('connect_error', (err) => {
-        clearTimeout(timer);
-        // The manager's own connect timeout (the same timeoutMs) usually fires first, as an error named "timeout".
-        reject(
-          err.message === 'timeout'
-            ? timedOut()
-            : new Error(`socket of user ${this.userId} (device ${device}) was refused: ${err.message}`),
-        );
-      });
-    });
+  private arrived(payload: Notification | Unmapped, device: number): void {
+    const at = performance.timeOrigin + performance.now();
+    if ('unmapped' in payload) this.malformed.push(payload.unmapped);
+    else this.received.push({ notification: payload, device, at });
+    for (const listener of this.listeners) listener();
   }
 
   get devices(): number {
-    return this.sockets.length;
+    return this.opened;
   }
 
   /** Calls `listener` after every payload this user's devices receive; returns the function that removes it. */
@@ -97,7 +94,7 @@ export class Inbox {
   }
 
   close(): void {
-    for (const socket of this.sockets) socket.disconnect();
+    for (const connection of this.connections.splice(0)) connection.close();
     this.listeners.clear();
   }
 }

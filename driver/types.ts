@@ -1,10 +1,8 @@
-// The target as the suite sees it. One interface; the HTTP implementation
-// speaks docs/contract.md. A user with another API writes one adapter that
-// implements EscrowDriver, not a fork of the suite.
-import type { z } from 'zod';
-import type { NotificationList } from '../contract/events.ts';
+// The target as the suite sees it: EscrowDriver (the business operations, in the suite's own shapes) and
+// TargetAdapter (how to build a driver, where notifications come from, what else the target offers).
+// A user with another API writes one adapter (docs/retargeting.md), not a fork of the suite.
+import type { Notification, NotificationList, NotificationType } from '../contract/events.ts';
 import type {
-  ApiError,
   ChainInfo,
   CreateRequestBody,
   Health,
@@ -18,6 +16,7 @@ import type {
   Session,
   Version,
 } from '../contract/http.ts';
+import type { Agent } from 'undici';
 
 /** ok: the call did what was asked; fail: it answered no; info: outcome unknown (timeout, dropped connection). */
 export type Outcome = 'ok' | 'fail' | 'info';
@@ -34,37 +33,133 @@ export interface CallRecord {
   /** Monotonic duration from the intended start to the end of the response body. */
   durationMs: number;
   error?: string;
+  /** What the call was about, in the suite's terms (driver/subject.ts); absent for calls made outside the flow's driver. */
+  subject?: CallSubject;
   requestBody?: unknown;
   responseBody?: unknown;
+}
+
+export interface CallSubject {
+  requestId?: string;
+  offerId?: string;
+  paymentId?: string;
+  title?: string;
+  price?: string;
+  status?: string;
+}
+
+/** The target's "no", in the suite's words: a machine code, a message, and the offending field when there is one. */
+export interface ApiFailure {
+  error: string;
+  message: string;
+  field?: string;
 }
 
 /** A call's result: the data when the target did what was asked (ok), its error when it answered no. */
 export type ApiResult<T> =
   | { ok: true; status: number; data: T; error?: undefined; record: CallRecord }
-  | { ok: false; status: number; data?: undefined; error: ApiError; record: CallRecord };
+  | { ok: false; status: number; data?: undefined; error: ApiFailure; record: CallRecord };
 
 export type Credentials = { username: string; password: string };
-type Out<S extends z.ZodType> = Promise<ApiResult<z.infer<S>>>;
+type Out<T> = Promise<ApiResult<T>>;
 
+/**
+ * The business operations of one escrow flow. Ids are opaque strings; amounts are decimal strings of the token's
+ * base units. Methods marked optional are capabilities: a target without one is reported "not measured (the target
+ * offers no ...)" where the suite would use it, and a mode that needs it is refused before any request.
+ */
 export interface EscrowDriver {
   readonly baseUrl: string;
-  register(body: RegisterBody): Out<typeof Session>;
-  login(credentials: Credentials): Out<typeof Session>;
-  createRequest(token: string, body: CreateRequestBody): Out<typeof PurchaseRequest>;
-  listRequests(token: string): Out<typeof RequestList>;
-  getRequest(token: string, requestId: string): Out<typeof RequestDetail>;
-  createOffer(token: string, requestId: string, price: string): Out<typeof Offer>;
-  acceptOffer(token: string, requestId: string, offerId: string): Out<typeof PurchaseRequest>;
-  createPaymentIntent(token: string, requestId: string): Out<typeof Payment>;
-  setStatus(token: string, requestId: string, status: 'payment' | 'paid'): Out<typeof PurchaseRequest>;
-  checkPayment(token: string, paymentId: string): Out<typeof Payment>;
-  getPayment(token: string, paymentId: string): Out<typeof Payment>;
-  paymentLedger(token: string, paymentId: string): Out<typeof PaymentLedger>;
-  fixtureDeposit(token: string, paymentId: string, amount?: string): Out<typeof Payment>;
-  deliver(token: string, requestId: string, note?: string): Out<typeof PurchaseRequest>;
-  confirmDelivery(token: string, requestId: string): Out<typeof PurchaseRequest>;
-  listNotifications(token: string, query?: { requestId?: string; type?: string }): Out<typeof NotificationList>;
-  chain(): Out<typeof ChainInfo>;
-  health(): Out<typeof Health>;
-  version(): Out<typeof Version>;
+  /** Self-registration of test users; without it, users come from TARGET_USERS_FILE. */
+  register?(body: RegisterBody): Out<Session>;
+  login(credentials: Credentials): Out<Session>;
+  createRequest(token: string, body: CreateRequestBody): Out<PurchaseRequest>;
+  listRequests(token: string): Out<RequestList>;
+  getRequest(token: string, requestId: string): Out<RequestDetail>;
+  createOffer(token: string, requestId: string, price: string): Out<Offer>;
+  acceptOffer(token: string, requestId: string, offerId: string): Out<PurchaseRequest>;
+  createPaymentIntent(token: string, requestId: string): Out<Payment>;
+  /** The on-demand check that the payment arrived (live mode waits on it). */
+  checkPayment(token: string, paymentId: string): Out<Payment>;
+  deliver(token: string, requestId: string, note?: string): Out<PurchaseRequest>;
+  confirmDelivery(token: string, requestId: string): Out<PurchaseRequest>;
+  /** A read of one payment (the cross-flow isolation probe asks for another flow's). */
+  getPayment?(token: string, paymentId: string): Out<Payment>;
+  /** Status mode: moves the request to `payment`, then `paid`, without money. */
+  setStatus?(token: string, requestId: string, status: 'payment' | 'paid'): Out<PurchaseRequest>;
+  /** Fixture mode: a test deposit credited to the payment. */
+  fixtureDeposit?(token: string, paymentId: string, amount?: string): Out<Payment>;
+  /** The payment's ledger journals (duplicate credits, balanced postings). */
+  paymentLedger?(token: string, paymentId: string): Out<PaymentLedger>;
+  /** The user's persisted notifications (list-side isolation, persisted = delivered). */
+  listNotifications?(token: string, query?: { requestId?: string; type?: string }): Out<NotificationList>;
+  /** Chain facts: chain id, token, decimals, confirmations, RPC, and which test routes are on. */
+  chain?(): Out<ChainInfo>;
+  health?(): Out<Health>;
+  version?(): Out<Version>;
+  close?(): Promise<void>;
+}
+
+/** What a driver is built with: one per flow (its calls go to the flow's recorder) and one for the runner. */
+export interface DriverOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  onCall?: (record: CallRecord) => void;
+  /** Keep redacted bodies in call records (the failed-flow log). */
+  keepBodies?: boolean;
+  /** The worker's connection pool, shared by its flows. */
+  dispatcher?: Agent;
+}
+
+/** One device (connection) of one user, as the notification source is asked to open it. */
+export interface DeviceRequest {
+  baseUrl: string;
+  user: { id: string; token: string };
+  device: number;
+  timeoutMs: number;
+  /** Every payload the device receives: the suite's Notification, or a payload the adapter could not map. */
+  deliver: (payload: Notification | Unmapped) => void;
+}
+
+/** A payload the adapter could not map to a notification: counted as a contract violation, a sample kept. */
+export interface Unmapped {
+  unmapped: unknown;
+  reason: string;
+}
+
+export interface NotificationSource {
+  /** Resolves once the device is connected and will receive; rejects with a message naming the user and device. */
+  connect(request: DeviceRequest): Promise<{ close(): void }>;
+}
+
+/** Who a trigger notifies: the flow's roles. */
+export type Audience = 'invitedSellers' | 'buyer' | 'selectedSeller' | 'otherInvitedSellers';
+/** The moments of the flow that notify someone. */
+export type Trigger = 'createRequest' | 'createOffer' | 'acceptOffer' | 'paymentConfirmed' | 'sellerDelivery' | 'buyerConfirmDelivery';
+/** Which trigger notifies whom, with which notification type: data, which an adapter may extend or override. */
+export type NotificationMatrix = Record<Trigger, readonly { type: NotificationType; to: Audience }[]>;
+
+/**
+ * What the target offers beyond the driver's methods. A capability the target lacks turns every check and figure
+ * that needs it into "not measured (the target offers no <capability>)".
+ */
+export interface DeclaredCapabilities {
+  /** The system-of-record probes may read this Postgres schema (PG_URL with PG_PROBE_SQL, or the sandbox's database). */
+  systemOfRecord?: 'postgres' | null;
+  /** The target's processes run on this machine and its health lists their pids (the sandbox): sampled from /proc. */
+  localProcesses?: boolean;
+  /** Prometheus text endpoints per component, relative to the base URL or absolute (sampled beside the run). */
+  metrics?: Record<string, string>;
+  /** The metric of pending payment checks (the backlog-drain stop condition), in the target's name. */
+  backlogGauge?: string | null;
+}
+
+export interface TargetAdapter {
+  /** Shown in reports and the doctor's table. */
+  name: string;
+  driver(options: DriverOptions): EscrowDriver;
+  notifications: NotificationSource;
+  /** Replaces rows of the default matrix (flow/notification-matrix.ts) per trigger; [] means the trigger notifies nobody. */
+  notificationMatrix?: Partial<NotificationMatrix>;
+  capabilities?: DeclaredCapabilities;
 }

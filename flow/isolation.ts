@@ -3,7 +3,8 @@
 // Notification side: each user's persisted list (GET /notifications) holds only that
 // user's notifications, of this flow, and agrees with what the user's devices received (persisted = delivered).
 // Runs after the recorder has settled the sockets' arrivals.
-import type { HttpEscrowDriver } from '../driver/http-driver.ts';
+import { offeredOp } from '../driver/capabilities.ts';
+import type { EscrowDriver } from '../driver/types.ts';
 import type { Inbox } from '../driver/inbox.ts';
 import type { Board } from './board.ts';
 import type { FlowRecorder } from './recorder.ts';
@@ -12,14 +13,14 @@ import { ok } from './steps.ts';
 
 export async function checkNotificationLists(
   recorder: FlowRecorder,
-  api: HttpEscrowDriver,
+  api: EscrowDriver,
   actors: readonly Actor[],
   inboxes: ReadonlyMap<string, Inbox>,
   requestId: string,
 ): Promise<void> {
   await Promise.all(
     actors.map(async (actor) => {
-      const listed = ok(await api.listNotifications(actor.token)).notifications;
+      const listed = ok(await offeredOp(api, 'listNotifications', 'notificationList')(actor.token)).notifications;
       for (const n of listed) {
         if (n.recipientId !== actor.id)
           recorder.count(
@@ -60,7 +61,7 @@ export async function checkNotificationLists(
  */
 export async function checkOtherFlows(
   recorder: FlowRecorder,
-  api: HttpEscrowDriver,
+  api: EscrowDriver,
   actors: readonly Actor[],
   board: Pick<Board, 'others'> | null,
 ): Promise<void> {
@@ -79,7 +80,9 @@ export async function checkOtherFlows(
       const other = others[i % others.length]!;
       const reads = [
         { what: `request ${other.requestId}`, res: await api.getRequest(actor.token, other.requestId) },
-        ...(other.paymentId ? [{ what: `payment ${other.paymentId}`, res: await api.getPayment(actor.token, other.paymentId) }] : []),
+        ...(other.paymentId && api.getPayment
+          ? [{ what: `payment ${other.paymentId}`, res: await api.getPayment(actor.token, other.paymentId) }]
+          : []),
       ];
       for (const { what, res } of reads) {
         tried += 1;

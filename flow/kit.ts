@@ -3,7 +3,9 @@
 import type { Agent } from 'undici';
 import type { Wallet } from 'ethers';
 import type { ChainInfo, Version } from '../contract/http.ts';
-import type { HttpEscrowDriver } from '../driver/http-driver.ts';
+import type { Capabilities } from '../driver/capabilities.ts';
+import type { LoadedAdapter } from '../driver/load-adapter.ts';
+import type { DriverOptions, EscrowDriver } from '../driver/types.ts';
 import type { Inbox } from '../driver/inbox.ts';
 import type { SuiteConfig } from '../config/env.ts';
 import type { Board } from './board.ts';
@@ -16,9 +18,16 @@ export interface Run {
   stage: number;
   targetUrl: string;
   coordinatorUrl: string;
-  chain: ChainInfo;
-  version: Version;
+  /** The target's chain facts; null when it offers none (then only the modes that need none run). */
+  chain: ChainInfo | null;
+  /** The target's versions; null when it offers none. */
+  version: Version | null;
   agent: Agent;
+  /** The target adapter (TARGET_ADAPTER, default the sandbox's) and what the target offers. */
+  adapter: LoadedAdapter;
+  capabilities: Capabilities;
+  /** A driver on the worker's connection pool; a flow passes its recorder's onCall. */
+  driver: (options?: Pick<DriverOptions, 'onCall' | 'keepBodies'>) => EscrowDriver;
   /** The system of record for probes: PG_URL, or the sandbox's own database. */
   pgUrl: string | undefined;
 }
@@ -44,7 +53,7 @@ export interface Actors {
 export interface FlowKit {
   run: Run;
   recorder: FlowRecorder;
-  api: HttpEscrowDriver;
+  api: EscrowDriver;
   actors: Actors;
   inboxes: Map<string, Inbox>;
   /** Live mode: a fresh wallet funded with gas and tUSDT; null in other modes. */

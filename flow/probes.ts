@@ -3,7 +3,8 @@
 // and counts violations in the recorder instead of stopping the flow. The
 // payment's own probes (underpayment, unpaid advance, evidence) are in
 // flow/payment.ts, their pure judgement in flow/evidence.ts.
-import type { HttpEscrowDriver } from '../driver/http-driver.ts';
+import { offeredOp } from '../driver/capabilities.ts';
+import type { EscrowDriver } from '../driver/types.ts';
 import type { FlowRecorder } from './recorder.ts';
 import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
@@ -11,8 +12,8 @@ import { ok } from './steps.ts';
 export { TRANSFER_TOPIC } from './evidence.ts';
 
 /** Exactly one escrow credit and at most one release; every journal sums to zero; release equals credit. */
-export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver, buyer: Actor, paymentId: string): Promise<void> {
-  const { journals } = ok(await api.paymentLedger(buyer.token, paymentId));
+export async function checkLedger(recorder: FlowRecorder, api: EscrowDriver, buyer: Actor, paymentId: string): Promise<void> {
+  const { journals } = ok(await offeredOp(api, 'paymentLedger', 'ledger')(buyer.token, paymentId));
   const credits = journals.filter((j) => j.kind === 'escrow_credit');
   if (credits.length > 1)
     recorder.count(
@@ -36,7 +37,7 @@ export async function checkLedger(recorder: FlowRecorder, api: HttpEscrowDriver,
 /** Each actor's request list holds exactly the requests it may see (this flow's, or none for an outsider). */
 export async function checkIsolation(
   recorder: FlowRecorder,
-  api: HttpEscrowDriver,
+  api: EscrowDriver,
   views: { actor: Actor; allowed: string[] }[],
 ): Promise<void> {
   await Promise.all(
@@ -57,12 +58,7 @@ export async function checkIsolation(
 }
 
 /** Anyone but the buyer (a seller, another buyer) must be refused when confirming delivery. */
-export async function probeNonBuyerConfirm(
-  recorder: FlowRecorder,
-  api: HttpEscrowDriver,
-  others: Actor[],
-  requestId: string,
-): Promise<void> {
+export async function probeNonBuyerConfirm(recorder: FlowRecorder, api: EscrowDriver, others: Actor[], requestId: string): Promise<void> {
   for (const other of others) {
     const res = await api.confirmDelivery(other.token, requestId);
     // A probe, not the spec's buyer-confirmation operation: keep it out of that op's latency samples.
@@ -72,7 +68,7 @@ export async function probeNonBuyerConfirm(
 }
 
 /** K scanner checks of a confirmed payment fired at once must not credit it again (checked by the ledger probe after). */
-export async function raceScannerChecks(api: HttpEscrowDriver, buyer: Actor, paymentId: string, k = 5): Promise<void> {
+export async function raceScannerChecks(api: EscrowDriver, buyer: Actor, paymentId: string, k = 5): Promise<void> {
   const results = await Promise.all(Array.from({ length: k }, () => api.checkPayment(buyer.token, paymentId)));
   for (const res of results) res.record.op = 'scannerCheckRaceProbe';
 }

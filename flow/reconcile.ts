@@ -25,8 +25,9 @@ interface Reader {
 const ORDER: readonly RequestStatus[] = ['open', 'offer_accepted', 'payment', 'paid', 'delivered', 'completed'];
 const reached = (status: RequestStatus, target: RequestStatus) => ORDER.indexOf(status) >= ORDER.indexOf(target);
 
-const requestIdOf = (call: CallRecord): string | undefined => /^\/requests\/([^/]+)/.exec(call.path)?.[1];
-const bodyField = (call: CallRecord, field: string): unknown => (call.requestBody as Record<string, unknown> | undefined)?.[field];
+// What the call was about, whatever the target's paths: set by the flow's driver (driver/subject.ts).
+const requestIdOf = (call: CallRecord): string | undefined => call.subject?.requestId;
+const bodyField = (call: CallRecord, field: 'title' | 'price' | 'offerId' | 'status'): string | undefined => call.subject?.[field];
 
 /** The request's status has reached `target`: the write moved it there (statuses only move forward). */
 const statusReached =
@@ -36,32 +37,34 @@ const statusReached =
     const want = typeof target === 'function' ? target(call) : target;
     if (!id || !want) return { decided: null, by: `${call.method} ${call.path}: no request id or target status in the call` };
     const res = await api.getRequest(token, id);
-    if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
-    return { decided: reached(res.data.status, want), by: `GET /requests/${id}: status ${res.data.status}` };
+    if (!res.ok) return { decided: null, by: `read of request ${id} answered ${res.status}` };
+    return { decided: reached(res.data.status, want), by: `request ${id}: status ${res.data.status}` };
   };
 
 const RULES: Record<string, Rule> = {
   createRequest: async (call, { api, token }) => {
     const title = bodyField(call, 'title');
     const res = await api.listRequests(token);
-    if (!res.ok) return { decided: null, by: `GET /requests answered ${res.status}` };
+    if (!res.ok) return { decided: null, by: `list of requests answered ${res.status}` };
     const found = res.data.requests.find((r) => r.title === title);
-    return { decided: Boolean(found), by: `GET /requests: ${found ? `request ${found.id}` : 'none'} titled ${JSON.stringify(title)}` };
+    return { decided: Boolean(found), by: `list of requests: ${found ? `request ${found.id}` : 'none'} titled ${JSON.stringify(title)}` };
   },
   createOffer: async (call, { api, token }) => {
-    const id = requestIdOf(call)!;
+    const id = requestIdOf(call);
+    if (!id) return { decided: null, by: `${call.method} ${call.path}: no request id in the call` };
     const price = bodyField(call, 'price');
     const res = await api.getRequest(token, id);
-    if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
+    if (!res.ok) return { decided: null, by: `read of request ${id} answered ${res.status}` };
     const found = res.data.offers.find((o) => o.price === price);
-    return { decided: Boolean(found), by: `GET /requests/${id}: ${found ? `offer ${found.id}` : 'no offer'} at price ${String(price)}` };
+    return { decided: Boolean(found), by: `request ${id}: ${found ? `offer ${found.id}` : 'no offer'} at price ${String(price)}` };
   },
   acceptOffer: async (call, { api, token }) => {
-    const id = requestIdOf(call)!;
+    const id = requestIdOf(call);
+    if (!id) return { decided: null, by: `${call.method} ${call.path}: no request id in the call` };
     const offerId = bodyField(call, 'offerId');
     const res = await api.getRequest(token, id);
-    if (!res.ok) return { decided: null, by: `GET /requests/${id} answered ${res.status}` };
-    return { decided: res.data.selectedOfferId === offerId, by: `GET /requests/${id}: selectedOfferId ${res.data.selectedOfferId}` };
+    if (!res.ok) return { decided: null, by: `read of request ${id} answered ${res.status}` };
+    return { decided: res.data.selectedOfferId === offerId, by: `request ${id}: selectedOfferId ${res.data.selectedOfferId}` };
   },
   createPaymentIntent: statusReached('payment'),
   setStatus: statusReached((call) => bodyField(call, 'status') as RequestStatus | undefined),

@@ -2,10 +2,21 @@
 // prerequisites, refuse unsafe runs, and start the coordinator (barrier,
 // live-mode funder). Everything here runs in the runner process.
 import type { FullConfig } from '@playwright/test';
-import { HttpEscrowDriver } from '../driver/http-driver.ts';
+import { readFileSync } from 'node:fs';
+import { capabilitiesOf, notOffered, type Capabilities } from '../driver/capabilities.ts';
+import type { TargetSampling } from '../sampler/run.ts';
+import { loadAdapter } from '../driver/load-adapter.ts';
+import type { ChainInfo } from '../contract/http.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
 import { ConfigError, parseEnv, type SuiteConfig } from '../config/env.ts';
-import { PreflightError, answeredWithError, preflightCheck, refuseModeWithoutRoute, type PreflightContext } from './preflight.ts';
+import {
+  PreflightError,
+  answeredWithError,
+  preflightCheck,
+  refuseMissingCapabilities,
+  refuseModeWithoutRoute,
+  type PreflightContext,
+} from './preflight.ts';
 import { infraTimeline } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { readSandboxState } from '../config/sandbox-state.ts';
@@ -45,8 +56,15 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
 
 async function preflight(started: Stop[]): Promise<void> {
   const cfg = await preflightCheck('configuration', {}, () => parseEnv());
-  const target = cfg.BASE_URL ?? process.env.SANDBOX_URL;
+  // The sandbox serving its second dialect (SANDBOX_DIALECT) is profiled through that dialect's URL.
+  const dialect = cfg.sandbox && process.env.SANDBOX_DIALECT ? readSandboxState()?.dialectUrl : undefined;
+  const target = cfg.BASE_URL ?? dialect ?? process.env.SANDBOX_URL;
   if (!target) throw new PreflightError('target', 'BASE_URL is unset and the sandbox did not report SANDBOX_URL');
+  if (process.env.SANDBOX_DIALECT && cfg.sandbox && !dialect)
+    throw new PreflightError(
+      'target',
+      `SANDBOX_DIALECT=${process.env.SANDBOX_DIALECT} but the sandbox reported no dialect URL in its state file`,
+    );
   const from = cfg.BASE_URL ? 'BASE_URL' : 'SANDBOX_URL';
   const ctx: PreflightContext = {
     target: { url: target, from },
@@ -65,22 +83,32 @@ async function preflight(started: Stop[]): Promise<void> {
     funder = await preflightCheck('funder', ctx, () => deploymentFunder(cfg, flows));
     started.push(funder.close);
   }
-  const driver = new HttpEscrowDriver(target, { timeoutMs: 10_000 });
+  const adapter = await preflightCheck('adapter', ctx, () => loadAdapter(cfg.TARGET_ADAPTER));
+  const driver = adapter.driver({ baseUrl: target, timeoutMs: 10_000 });
   try {
-    const health = await preflightCheck('target health', ctx, () => driver.health());
-    if (!health.ok) throw answeredWithError('target health', ctx, 'GET /health', health.status, health.error?.message);
-    const chain = await preflightCheck('chain', ctx, () => driver.chain());
-    if (!chain.ok) throw answeredWithError('chain', ctx, 'GET /chain', chain.status, chain.error?.message);
-    // Fixture mode without fixture deposits, status mode without the status route: refused before any flow.
-    refuseModeWithoutRoute(cfg.mode, chain.data, ctx);
-    if (cfg.mode === 'live' && cfg.sandbox) {
-      const rpcUrl = chain.data.rpcUrl!;
+    // Health and chain facts are checked when the target offers them; what it does not offer is reported as not measured.
+    if (driver.health) {
+      const health = await preflightCheck('target health', ctx, () => driver.health!());
+      if (!health.ok) throw answeredWithError('target health', ctx, 'its health', health.status, health.error?.message);
+    }
+    let chainInfo: ChainInfo | null = null;
+    if (driver.chain) {
+      const chain = await preflightCheck('chain', ctx, () => driver.chain!());
+      if (!chain.ok) throw answeredWithError('chain', ctx, 'its chain facts', chain.status, chain.error?.message);
+      chainInfo = chain.data;
+      // Fixture mode without fixture deposits, status mode without the status route: refused before any flow.
+      refuseModeWithoutRoute(cfg.mode, chainInfo, ctx);
+    }
+    const caps = capabilitiesOf(adapter, driver, chainInfo);
+    await preflightCheck('capabilities', ctx, () => refuseMissingCapabilities(cfg.mode, caps, adapter.name, ctx));
+    if (cfg.mode === 'live' && cfg.sandbox && chainInfo) {
+      const rpcUrl = chainInfo.rpcUrl!;
       const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };
       funder = await preflightCheck('funder', sandboxCtx, () =>
         createFunder({
           rpcUrl,
-          chainId: chain.data.chainId,
-          tokenAddress: chain.data.tokenAddress,
+          chainId: chainInfo.chainId,
+          tokenAddress: chainInfo.tokenAddress,
           privateKey: sandboxFunderKey(),
           flows,
         }),
@@ -90,27 +118,34 @@ async function preflight(started: Stop[]): Promise<void> {
     }
     const coordinator = await preflightCheck('coordinator', ctx, () => startCoordinator({ fund: funder?.fund }));
     started.push(coordinator.close);
-    const sampler = await startInfraSampler(cfg, target, chain.data.rpcUrl);
+    const sampler = await startInfraSampler(cfg, target, chainInfo?.rpcUrl ?? null, caps);
     if (sampler) started.push(() => sampler.stop().catch((err: Error) => console.warn(`infrastructure sampler: ${err.message}`)));
     process.env[RUN_ENV.target] = target;
     process.env[RUN_ENV.coordinator] = coordinator.url;
   } finally {
-    await driver.close();
+    await driver.close?.();
   }
 }
 
 /** The spec's infrastructure sampling, in its own process, for the whole run; a run without it still runs (the report says why). */
-async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: string | null): Promise<RunningSampler | undefined> {
+async function startInfraSampler(
+  cfg: SuiteConfig,
+  target: string,
+  rpcUrl: string | null,
+  caps: Capabilities,
+): Promise<RunningSampler | undefined> {
   const runId = process.env.RUN_ID!;
   try {
     return await startSampler({
       target,
       out: infraTimeline(runId),
-      pgUrlFile: cfg.sandbox && !cfg.PG_URL ? process.env.SANDBOX_STATE_FILE : undefined,
+      // The sandbox's own database is sampled only through the adapter that declares it; PG_URL always.
+      pgUrlFile: cfg.sandbox && !cfg.PG_URL && caps.systemOfRecord ? process.env.SANDBOX_STATE_FILE : undefined,
       pgUrl: cfg.PG_URL,
       rpcUrl: cfg.RPC_URL ?? rpcUrl ?? undefined,
       redisUrl: cfg.REDIS_URL,
       mongoUrl: cfg.MONGO_URL,
+      sampling: targetSampling(cfg, caps),
     });
   } catch (err) {
     console.warn(
@@ -118,6 +153,21 @@ async function startInfraSampler(cfg: SuiteConfig, target: string, rpcUrl: strin
     );
     return undefined;
   }
+}
+
+/** What of the target the sampler can read, from its adapter's capabilities and TARGET_METRICS. */
+function targetSampling(cfg: SuiteConfig, caps: Capabilities): TargetSampling {
+  const metrics = cfg.TARGET_METRICS ?? caps.metrics;
+  return {
+    processesNotSampled: caps.localProcesses ? undefined : `${notOffered('localProcesses')}: its processes are not sampled`,
+    hostNotSampled: caps.localProcesses ? undefined : "target host not sampled; the load generator's host is shown apart",
+    metrics,
+    metricNames: cfg.TARGET_METRIC_NAMES
+      ? (JSON.parse(readFileSync(cfg.TARGET_METRIC_NAMES, 'utf8')) as TargetSampling['metricNames'])
+      : caps.backlogGauge
+        ? { scannerBacklog: caps.backlogGauge }
+        : undefined,
+  };
 }
 
 function sandboxFunderKey(): string {

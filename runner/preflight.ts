@@ -3,12 +3,15 @@
 // which only tell the user where in this suite the check lives.
 import type { ChainInfo } from '../contract/http.ts';
 import type { PaymentMode } from '../contract/worker-result.ts';
+import { missingFor, notOffered, type Capabilities } from '../driver/capabilities.ts';
+import { AdapterError } from '../driver/load-adapter.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../driver/errors.ts';
 import { ConfigError, maskValue, parseEnv, type SuiteConfig } from '../config/env.ts';
 import { maskHexKey, redactText } from '../lib/redact.ts';
 
 /** The preflight's checks, in the order the global setup runs them. */
-export type PreflightCheck = 'configuration' | 'target' | 'safety' | 'funder' | 'target health' | 'chain' | 'coordinator';
+export type PreflightCheck =
+  'configuration' | 'target' | 'adapter' | 'safety' | 'funder' | 'target health' | 'chain' | 'capabilities' | 'coordinator';
 
 export interface PreflightAdvice {
   /** Why this usually happens. */
@@ -26,6 +29,14 @@ const DEFAULT_ADVICE: Record<PreflightCheck, PreflightAdvice> = {
   target: {
     cause: 'the sandbox (Playwright webServer) exited or did not print its SANDBOX_URL line',
     action: 'run `npm run sandbox` alone to see why it does not start, or set BASE_URL and PAYMENT_MODE to test a deployed backend',
+  },
+  adapter: {
+    cause: 'TARGET_ADAPTER names a module that does not load or does not export a target adapter',
+    action: 'fix the module named above (see docs/retargeting.md), or unset TARGET_ADAPTER to use the sandbox adapter',
+  },
+  capabilities: {
+    cause: 'this PAYMENT_MODE needs something the target (as its adapter describes it) does not offer',
+    action: 'run a PAYMENT_MODE the target supports, or add the operation to the adapter (docs/retargeting.md)',
   },
   safety: {
     cause: 'the suite refuses to run this configuration against what may be a production network or deployment',
@@ -128,12 +139,13 @@ export function toPreflightError(check: PreflightCheck, err: unknown, ctx: Prefl
   const { target, named, checkUrl } = describeTarget(ctx);
   const sandbox = ctx.target?.from === 'SANDBOX_URL';
 
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof AdapterError) {
+    const action = err instanceof ConfigError ? err.action : undefined;
     const problem = err.message.replace(/^invalid configuration:\n/, '').replace(/^ {2}/gm, '');
     const fallback = DEFAULT_ADVICE[check];
     return new PreflightError(check, clean(problem), {
-      cause: err.action ? undefined : fallback.cause,
-      action: clean(err.action ?? fallback.action),
+      cause: action ? undefined : fallback.cause,
+      action: clean(action ?? fallback.action),
     });
   }
   if (err instanceof TargetUnreachableError) {
@@ -252,6 +264,15 @@ export function refuseModeWithoutRoute(
       },
     );
   }
+}
+
+/** Refuses, before any flow, a run whose mode or setup needs a capability the target lacks; names each one. */
+export function refuseMissingCapabilities(mode: PaymentMode, caps: Capabilities, adapter: string, ctx: PreflightContext): void {
+  const missing = [...missingFor(mode, caps), ...(caps.registration ? [] : (['registration'] as const))];
+  if (!missing.length) return;
+  const { named } = describeTarget(ctx);
+  const needs = missing.map((c) => `${notOffered(c)} (${c})`).join('; ');
+  throw new PreflightError('capabilities', `PAYMENT_MODE=${mode} against ${named} through adapter ${adapter}: ${needs}`);
 }
 
 /** Runs one preflight check; an expected failure leaves it as a PreflightError (see toPreflightError). */

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redactText } from '../lib/redact.ts';
+import type { TargetSampling } from './run.ts';
 
 const TSX = import.meta.resolve('tsx');
 const MAIN = fileURLToPath(import.meta.url);
@@ -12,7 +13,7 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 
 export interface SamplerOptions {
-  /** The target's base URL (its /health and /metrics are read). */
+  /** The target's base URL (its /health and /metrics are read, unless `sampling` says otherwise). */
   target: string;
   /** JSONL file the samples are appended to. */
   out: string;
@@ -24,6 +25,8 @@ export interface SamplerOptions {
   rpcUrl?: string;
   redisUrl?: string;
   mongoUrl?: string;
+  /** What of the target can be sampled, from its adapter's capabilities; absent: the sandbox's defaults. */
+  sampling?: TargetSampling;
   /** The child's environment before the URLs above are added; default this process' environment. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -47,6 +50,7 @@ export async function startSampler(options: SamplerOptions): Promise<RunningSamp
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const urls = { PG_URL: options.pgUrl, RPC_URL: options.rpcUrl, REDIS_URL: options.redisUrl, MONGO_URL: options.mongoUrl };
   for (const [name, value] of Object.entries(urls)) if (value !== undefined) env[name] = value;
+  if (options.sampling) env.SAMPLER_TARGET = JSON.stringify(options.sampling);
   const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
     env,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { redactText } from '../lib/redact.ts';
 import { dockerSource } from './sources/docker.ts';
 import { hostSource } from './sources/host.ts';
-import { metricsSource } from './sources/metrics.ts';
+import { metricsSource, type MetricField } from './sources/metrics.ts';
 import { mongoSource } from './sources/mongo.ts';
 import { postgresSource } from './sources/postgres.ts';
 import { processesSource } from './sources/processes.ts';
@@ -127,18 +127,43 @@ export function lineReader(
   };
 }
 
+/**
+ * What the target adapter says can be sampled (SAMPLER_TARGET, JSON, in the environment: endpoints may carry tokens).
+ * Absent: the sandbox's defaults (its /health pids on this host, its /metrics).
+ */
+export interface TargetSampling {
+  /** Why the target's processes are not sampled here; absent: they are (pids from its health, on this host). */
+  processesNotSampled?: string;
+  /** Why this host is not the target's; absent: it is. */
+  hostNotSampled?: string;
+  /** Prometheus endpoints per component; {} for none. */
+  metrics?: Record<string, string>;
+  /** The procedure's metric fields in the target's names. */
+  metricNames?: Partial<Record<MetricField, string>>;
+}
+
+export function targetSampling(env: NodeJS.ProcessEnv): TargetSampling {
+  if (!env.SAMPLER_TARGET) return {};
+  try {
+    return JSON.parse(env.SAMPLER_TARGET) as TargetSampling;
+  } catch (err) {
+    throw new Error(`SAMPLER_TARGET is not JSON: ${(err as Error).message}`);
+  }
+}
+
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const options = parseCli(argv);
+  const sampling = targetSampling(env);
   const pgUrl = options.pgUrlFile ? await pgUrlFromState(options.pgUrlFile) : env.PG_URL || undefined;
   const rpcUrl = options.rpc ?? (env.RPC_URL || undefined);
   const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl], rpcUrl);
   const sources: Record<SourceName, Source> & { runner: Source } = {
-    host: hostSource(),
-    processes: processesSource(options.target),
+    host: hostSource(sampling.hostNotSampled),
+    processes: processesSource(options.target, sampling.processesNotSampled),
     postgres: postgresSource(pgUrl),
     redis: redisSource(env.REDIS_URL || undefined),
     mongo: mongoSource(env.MONGO_URL || undefined),
-    metrics: metricsSource(options.target),
+    metrics: metricsSource(options.target, sampling.metrics, sampling.metricNames),
     rpc: rpcSource(rpcUrl),
     docker: dockerSource(),
     runner: runnerSource(options.runnerPid),

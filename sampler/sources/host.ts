@@ -16,10 +16,12 @@ function baseline(): CpuTimes | undefined {
   }
 }
 
-export function hostSource(): Source {
+/** `notTarget`: why this host is not the target's (then its figures would be the load generator's, reported apart). */
+export function hostSource(notTarget?: string): Source {
   let previous = baseline();
   return {
     async sample(): Promise<SourceResult> {
+      if (notTarget) return { na: notTarget };
       let stat: string;
       let meminfo: string;
       try {

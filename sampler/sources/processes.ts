@@ -58,12 +58,16 @@ function cpuPct(before: TreeReading | undefined, now: TreeReading): number | str
   return Math.round(((now.ticks - before.ticks) / USER_HZ / ((now.atMs - before.atMs) / 1_000)) * 1_000) / 10;
 }
 
-export function processesSource(target: string): Source {
-  const local = LOOPBACK.has(new URL(target).hostname);
+/** `notLocal`: why the target's processes are not sampled (its adapter declares none on this host); unset: the loopback check decides. */
+export function processesSource(target: string, notLocal?: string): Source {
+  const local = !notLocal && LOOPBACK.has(new URL(target).hostname);
   const previous = new Map<string, TreeReading>();
   return {
     async sample() {
-      if (!local) return { na: `target ${new URL(target).origin} is not on this host: the pids in its /health are not local processes` };
+      if (!local)
+        return {
+          na: notLocal ?? `target ${new URL(target).origin} is not on this host: the pids in its /health are not local processes`,
+        };
       const health = await fetchHealth(target);
       const table = procTable();
       const atMs = performance.now();

@@ -5,6 +5,7 @@ import { Inbox } from '../../driver/inbox.ts';
 import { data, deliveredRequest, requestWithOffers, toPaymentIntent } from './support/flow.ts';
 import { expect, test } from './support/fixtures.ts';
 import type { Actor } from './support/fixtures.ts';
+import sandboxAdapter from '../../adapters/sandbox/index.ts';
 
 /** A well-formed HS256 JWT for `user`, signed with a key the backend does not know. */
 function forgedToken(user: Actor): string {
@@ -142,6 +143,8 @@ test.describe('authentication', () => {
 
   test('a socket with a forged token is refused', async ({ stack, newUser }) => {
     const buyer = await newUser('buyer');
-    await expect(Inbox.connect(stack.url, buyer.id, forgedToken(buyer), 1, 5_000)).rejects.toThrow(/refused/);
+    await expect(
+      Inbox.connect(sandboxAdapter.notifications, stack.url, { id: buyer.id, token: forgedToken(buyer) }, 1, 5_000),
+    ).rejects.toThrow(/refused/);
   });
 });

@@ -3,7 +3,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { HttpEscrowDriver, type HttpDriverOptions } from '../../driver/http-driver.ts';
+import { HttpEscrowDriver, type HttpDriverOptions } from '../../adapters/sandbox/driver.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../../driver/errors.ts';
 import type { CallRecord } from '../../driver/types.ts';
 import { expect, test } from './support/fixtures.ts';

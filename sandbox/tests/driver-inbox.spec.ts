@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream';
 import { Inbox } from '../../driver/inbox.ts';
 import { expect, test, type Actor } from './support/fixtures.ts';
 import { data, PRICE } from './support/flow.ts';
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
+import sandboxAdapter from '../../adapters/sandbox/index.ts';
 
 /** Connected Socket.IO clients of the stack's backend, read from /metrics. */
 async function connectedSockets(baseUrl: string): Promise<number> {
@@ -85,7 +86,9 @@ test('waitFor rejects after its timeout, naming the user', async ({ stack, newUs
 
 test('a token the backend did not issue is refused with a message naming the user and the device', async ({ stack, newUser }) => {
   const buyer = await newUser('buyer');
-  await expect(Inbox.connect(stack.url, buyer.id, 'not-a-session-token', 2, 5_000)).rejects.toThrow(
+  await expect(
+    Inbox.connect(sandboxAdapter.notifications, stack.url, { id: buyer.id, token: 'not-a-session-token' }, 2, 5_000),
+  ).rejects.toThrow(
     new RegExp(
       `^socket of user ${buyer.id} \\(device [01]\\) was refused: unauthorized: handshake auth.token must be a valid session token$`,
     ),
@@ -97,7 +100,7 @@ test('close() disconnects every device: the backend counts them gone and nothing
   // Sockets of earlier tests in this worker are closed by their fixtures; wait until the backend has seen them go.
   await expect.poll(() => connectedSockets(stack.url)).toBe(0);
 
-  const box = await Inbox.connect(stack.url, seller.id, seller.token, 3);
+  const box = await Inbox.connect(sandboxAdapter.notifications, stack.url, seller, 3);
   await expect.poll(() => connectedSockets(stack.url)).toBe(3);
   box.close();
   await expect.poll(() => connectedSockets(stack.url)).toBe(0);
@@ -132,7 +135,9 @@ test('a failed connect closes the devices that did connect', async ({ stack, new
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    await expect(Inbox.connect(url, seller.id, seller.token, 2, 2_000)).rejects.toThrow(/\(device [01]\) did not connect within 2000 ms$/);
+    await expect(Inbox.connect(sandboxAdapter.notifications, url, seller, 2, 2_000)).rejects.toThrow(
+      /\(device [01]\) did not connect within 2000 ms$/,
+    );
     expect(held.length).toBeGreaterThanOrEqual(3);
     expect(switched, 'the backend accepted the websocket passed through').toBe(true);
     // The device that got through was connected; the rejected connect must not leave it behind.

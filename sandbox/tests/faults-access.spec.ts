@@ -3,7 +3,7 @@
 // accepted offers. Each test runs against a private backend+scanner started with
 // the switch (withFaults, fresh database) and compares with the worker's healthy
 // stack doing the same thing.
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { expect, fault, test } from './support/faulty.ts';
 import { balancedLedger, data, deliveredRequest, requestWithOffers } from './support/flow.ts';
 

@@ -3,7 +3,7 @@
 // against a private backend+scanner started with the switch (withFaults, fresh
 // database) and compares with the worker's healthy stack where it is cheap.
 import { randomBytes } from 'node:crypto';
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import type { ApiResult } from '../../driver/types.ts';
 import { expect, fault, test } from './support/faulty.ts';
 import { data } from './support/flow.ts';

@@ -2,7 +2,7 @@
 // wrong user, missing, sent twice. Each test runs against a private backend+scanner
 // started with the switch (withFaults, fresh database) and compares with the
 // worker's healthy stack doing the same thing.
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { expect, fault, test, type Actor } from './support/faulty.ts';
 import { data, deliveredRequest, requestWithOffers } from './support/flow.ts';
 

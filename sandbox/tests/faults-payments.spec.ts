@@ -4,7 +4,7 @@
 // the switch (withFaults, fresh database) and compares with the worker's healthy
 // stack doing the same thing.
 import { deployToken } from '../src/chain/token.ts';
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { expect, fault, sumPostings, test } from './support/faulty.ts';
 import { balancedLedger, data, deliveredRequest, PRICE, toPaymentIntent, untilConfirmations } from './support/flow.ts';
 

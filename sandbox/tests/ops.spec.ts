@@ -1,7 +1,7 @@
 // Operations endpoints: health, versions, Prometheus metrics, and fixture routes switched off.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { data, health, toPaymentIntent } from './support/flow.ts';
 import { expect, test } from './support/fixtures.ts';
 

@@ -1,5 +1,5 @@
 // Concurrency: racing accepts, racing scanner checks, and a scanner killed mid-payment.
-import { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { balancedLedger, data, health, PRICE, requestWithOffers, toPaymentIntent } from './support/flow.ts';
 import { expect, test } from './support/fixtures.ts';
 

@@ -3,7 +3,7 @@
 // status mode against a target that says it does not offer it. Also the behind-the-API fault helper.
 import { test as base } from '@playwright/test';
 import { ChainInfo } from '../../contract/http.ts';
-import { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { PreflightError, refuseModeWithoutRoute } from '../../runner/preflight.ts';
 import { markPaidBehindApi } from './support/behind-api.ts';
 import { expect, test } from './support/fixtures.ts';

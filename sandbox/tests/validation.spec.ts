@@ -2,7 +2,7 @@
 // secret) and says what is allowed, and that changes nothing.
 import { z } from 'zod';
 import { Session } from '../../contract/http.ts';
-import type { HttpEscrowDriver } from '../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import type { ApiResult } from '../../driver/types.ts';
 import { data, requestWithOffers, toPaymentIntent } from './support/flow.ts';
 import { expect, test } from './support/fixtures.ts';

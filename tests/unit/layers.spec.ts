@@ -14,9 +14,9 @@ test('every import of the project follows the layer rules, with no cycle between
 
 test('an upward import fails: the driver importing the reporter is named with the file and what is allowed', () => {
   const files = projectFiles(ROOT);
-  files.set('driver/http-driver.ts', `${files.get('driver/http-driver.ts')}\nimport { summarize } from '../reporter/summarize.ts';\n`);
+  files.set('driver/http-client.ts', `${files.get('driver/http-client.ts')}\nimport { summarize } from '../reporter/summarize.ts';\n`);
   expect(checkLayers(files)).toContainEqual({
-    file: 'driver/http-driver.ts',
+    file: 'driver/http-client.ts',
     imports: 'reporter/summarize.ts',
     message: `driver/ may not import reporter/ (allowed: ${ALLOWED.driver!.join(', ')})`,
   });
@@ -43,4 +43,14 @@ test("files at the top are the root layer; the sandbox's own tests count as test
   expect(folderOf('playwright.config.ts')).toBe('root');
   expect(folderOf('sandbox/tests/races.spec.ts')).toBe('tests');
   expect(folderOf('sandbox/src/server/app.ts')).toBe('sandbox');
+});
+
+test('an adapter may use the adapter API but not the suite: an example adapter importing the flow is refused', () => {
+  const files = new Map([
+    [
+      'examples/adapters/x.ts',
+      "import { defineAdapter } from '../../driver/adapter.ts';\nimport { escrowFlow } from '../../flow/escrow-flow.ts';",
+    ],
+  ]);
+  expect(checkLayers(files).map((v) => v.message)).toEqual([`examples/ may not import flow/ (allowed: ${ALLOWED.examples!.join(', ')})`]);
 });

@@ -6,10 +6,12 @@ import { isIndeterminateWrite, reconcile } from '../../flow/reconcile.ts';
 const REQ = '0f1e2d3c-0000-4000-8000-000000000001';
 const OFFER = '0f1e2d3c-0000-4000-8000-0000000000aa';
 
+// The subject is what the flow's driver attaches (driver/subject.ts): reconciliation never parses paths.
 const call = (op: string, method: string, path: string, extra: Partial<CallRecord> = {}): CallRecord => ({
   op,
   method,
   path,
+  ...(path.startsWith(`/requests/${REQ}`) ? { subject: { requestId: REQ } } : {}),
   status: null,
   outcome: 'info',
   startedAt: Date.now(),
@@ -41,14 +43,14 @@ test('only writes without an answer are indeterminate: reads, logins, scanner ch
 test('a write the record shows is "happened", with the read that decided it', async () => {
   const calls = [
     call('createPaymentIntent', 'POST', `/requests/${REQ}/payment-intents`),
-    call('acceptOffer', 'POST', `/requests/${REQ}/accept`, { requestBody: { offerId: OFFER } }),
-    call('createRequest', 'POST', '/requests', { requestBody: { title: 'ramp C1-W01' } }),
+    call('acceptOffer', 'POST', `/requests/${REQ}/accept`, { subject: { requestId: REQ, offerId: OFFER } }),
+    call('createRequest', 'POST', '/requests', { subject: { title: 'ramp C1-W01' } }),
   ];
   const out = await reconcile(calls, { api: target({ status: 'payment', selectedOfferId: OFFER }), token: 't' }, 1_000);
   expect([...out.values()]).toEqual([
-    { verdict: 'happened', by: `GET /requests/${REQ}: status payment` },
-    { verdict: 'happened', by: `GET /requests/${REQ}: selectedOfferId ${OFFER}` },
-    { verdict: 'happened', by: `GET /requests: request ${REQ} titled "ramp C1-W01"` },
+    { verdict: 'happened', by: `request ${REQ}: status payment` },
+    { verdict: 'happened', by: `request ${REQ}: selectedOfferId ${OFFER}` },
+    { verdict: 'happened', by: `list of requests: request ${REQ} titled "ramp C1-W01"` },
   ]);
 });
 
@@ -60,7 +62,7 @@ test('"did-not-happen" only after the window; a write seen late within the windo
   const never = await reconcile([intent], { api, token: 't' }, 300, 20);
   expect(never.get(intent)).toEqual({
     verdict: 'did-not-happen',
-    by: `GET /requests/${REQ}: status offer_accepted, 300 ms after the call ended`,
+    by: `request ${REQ}: status offer_accepted, 300 ms after the call ended`,
   });
   expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
 
@@ -75,5 +77,13 @@ test('a write with no read-back, or whose reads keep failing, is "unknown"', asy
   const confirm = call('buyerConfirmDelivery', 'POST', `/requests/${REQ}/confirm`);
   const out = await reconcile([deposit, confirm], { api: target({}, true), token: 't' }, 50, 10);
   expect(out.get(deposit)).toEqual({ verdict: 'unknown', by: 'no read-back for fixtureDeposit' });
-  expect(out.get(confirm)).toEqual({ verdict: 'unknown', by: `GET /requests/${REQ} answered 503` });
+  expect(out.get(confirm)).toEqual({ verdict: 'unknown', by: `read of request ${REQ} answered 503` });
+});
+
+test("reconciliation reads the call's subject, not its path: another API's routes reconcile the same", async () => {
+  const accept = call('acceptOffer', 'POST', '/api/orders/7/award', { subject: { requestId: REQ, offerId: OFFER } });
+  const bare = call('sellerDelivery', 'POST', '/api/orders/7/ship');
+  const out = await reconcile([accept, bare], { api: target({ selectedOfferId: OFFER }), token: 't' }, 50, 10);
+  expect(out.get(accept)).toEqual({ verdict: 'happened', by: `request ${REQ}: selectedOfferId ${OFFER}` });
+  expect(out.get(bare)).toEqual({ verdict: 'unknown', by: 'POST /api/orders/7/ship: no request id or target status in the call' });
 });

@@ -62,7 +62,7 @@ test('metrics are summed over label sets; a declared counter without series is 0
     notificationInserts: 7,
     notificationErrors: 0,
     scannerBacklog: 1,
-    scannerLagBlocks: 'n/a: scanner_lag_blocks is not in /metrics',
+    scannerLagBlocks: 'n/a: scanner_lag_blocks is not in the metrics',
     'cpuSeconds.backend': 1.5,
     'cpuSeconds.scanner': 0.25,
     'rssMb.backend': 100,

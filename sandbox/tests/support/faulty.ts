@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/launcher/sandbox.ts';
-import { HttpEscrowDriver } from '../../../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../../../adapters/sandbox/driver.ts';
 import { test as base } from './fixtures.ts';
 
 export { expect, type Actor } from './fixtures.ts';

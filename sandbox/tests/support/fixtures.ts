@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { test as base } from '@playwright/test';
 import { Contract, JsonRpcProvider, NonceManager, Wallet, type ContractTransactionResponse } from 'ethers';
 import pg from 'pg';
-import { HttpEscrowDriver } from '../../../driver/http-driver.ts';
+import { HttpEscrowDriver } from '../../../adapters/sandbox/driver.ts';
 import { Inbox } from '../../../driver/inbox.ts';
 import { ERC20_ABI } from '../../../contract/erc20.ts';
 import { startSandbox, type Sandbox } from '../../src/launcher/sandbox.ts';
+import sandboxAdapter from '../../../adapters/sandbox/index.ts';
 
 export interface Actor {
   id: string;
@@ -111,7 +112,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   inbox: async ({}, use) => {
     const opened: Inbox[] = [];
     await use(async (baseUrl, user, devices = 1) => {
-      const inbox = await Inbox.connect(baseUrl, user.id, user.token, devices);
+      const inbox = await Inbox.connect(sandboxAdapter.notifications, baseUrl, user, devices);
       opened.push(inbox);
       return inbox;
     });

@@ -2,7 +2,7 @@
 import { expect } from '@playwright/test';
 import type { JsonRpcProvider } from 'ethers';
 import { Health } from '../../../contract/http.ts';
-import type { HttpEscrowDriver } from '../../../driver/http-driver.ts';
+import type { HttpEscrowDriver } from '../../../adapters/sandbox/driver.ts';
 import type { ApiResult } from '../../../driver/types.ts';
 import type { Actor } from './fixtures.ts';
 
