@@ -1,5 +1,7 @@
-// The project's own tests (npm test): unit tests of pure logic, and the
-// sandbox's integration tests against real Postgres, chain and Socket.IO.
+// The project's own tests (npm test): unit tests of pure logic (unit/), tests
+// that start servers and child processes (integration/: the coordinator over
+// HTTP, redis-server, the ramp's CLI, the allure CLI), and the sandbox's
+// integration tests against real Postgres, chain and Socket.IO.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
@@ -12,6 +14,7 @@ export default defineConfig({
   workers: 2,
   projects: [
     { name: 'unit', testDir: './unit' },
+    { name: 'integration', testDir: './integration' },
     { name: 'sandbox', testDir: '../sandbox/tests' },
   ],
 });

@@ -1,11 +1,9 @@
-// npm run report:allure: an Allure 3 report from a small synthetic allure-results
-// folder, built by the same function the script runs - the last run only, every
-// failure class in its category, no analytics tag, no secret - and the redaction
-// the allure-playwright listener applies before a result is written.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// npm run report:allure's refusals and helpers - a missing or empty allure-results, the analytics tag, the
+// environment file - the failure classes as Allure categories, and the redaction the allure-playwright listener
+// applies before a result is written. The report built by the allure CLI: tests/integration/allure-report.spec.ts.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { Stage, Status, type TestResult } from 'allure-js-commons';
 import { FAILURE_CLASS_LABEL, FailureClass } from '../../contract/worker-result.ts';
 import {
   FAILURE_CLASS_NAMES,
@@ -17,107 +15,8 @@ import {
   redactTestResult,
 } from '../../reporter/allure.ts';
 import { MASK } from '../../lib/redact.ts';
-import { AllureReportError, buildAllureReport, readEnvironment, stripAnalytics, withoutInlineData } from '../../scripts/report-allure.ts';
-
-const RUN = '20260101-120000-beef';
-const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidXllci0xIn0.Zm9vYmFyYmF6cXV4';
-const EXTERNAL_ANALYTICS = /googletagmanager|google-analytics|gtag/i;
-
-function result(uuid: string, name: string, opts: { run?: string; cls?: FailureClass; message?: string; attachment?: string }): TestResult {
-  const failed = opts.cls !== undefined;
-  return {
-    uuid,
-    historyId: `history-${uuid}`,
-    testCaseId: `case-${uuid}`,
-    name,
-    fullName: `escrow-flow.spec.ts#${name}`,
-    status: failed ? Status.FAILED : Status.PASSED,
-    statusDetails: failed ? { message: opts.message ?? `${name} failed`, trace: 'at escrowFlow (tests/escrow-flow.spec.ts:10:5)' } : {},
-    stage: Stage.FINISHED,
-    start: 1_800_000_000_000,
-    stop: 1_800_000_002_000,
-    labels: [
-      { name: 'runId', value: opts.run ?? RUN },
-      { name: 'suite', value: 'C2' },
-      ...(failed ? [{ name: FAILURE_CLASS_LABEL, value: opts.cls! }] : []),
-    ],
-    parameters: [
-      { name: 'stage', value: 'C2' },
-      { name: 'workerId', value: `C2-W0${uuid}`, excluded: true },
-    ],
-    links: [],
-    attachments: opts.attachment ? [{ name: 'api-calls.log', source: opts.attachment, type: 'text/plain' }] : [],
-    steps: ['login', 'createRequest'].map((step) => ({
-      name: step,
-      status: Status.PASSED,
-      stage: Stage.FINISHED,
-      start: 1_800_000_000_000,
-      stop: 1_800_000_000_500,
-      statusDetails: {},
-      parameters: [],
-      attachments: [],
-      steps: [],
-    })),
-  };
-}
-
-/** The report's data: single-file Allure inlines each data file base64-encoded as d("name", "...") in index.html. */
-function reportData(html: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const m of html.matchAll(/\bd\("([^"]+)","([A-Za-z0-9+/=]*)"\)/g)) files.set(m[1]!, Buffer.from(m[2]!, 'base64').toString('utf8'));
-  return files;
-}
-
-/** The inline scripts' code (the app bundle is a base64 data: URI). */
-const inlineScripts = (html: string) =>
-  [...html.matchAll(/src="data:text\/javascript;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
-
-/** The first match, or null: a failed expectation prints the match, not a 4 MB page. */
-const firstMatch = (text: string, re: RegExp) => re.exec(text)?.[0] ?? null;
-
-test('builds the last run into one HTML file, each failure class in its category, without analytics tag or secret', async ({}, testInfo) => {
-  const dir = testInfo.outputPath('allure-results');
-  mkdirSync(dir, { recursive: true });
-  const write = (name: string, body: unknown) => writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
-  write('environment.properties', `mode=fixture\ntarget=sandbox\nrunId=${RUN}\nnode=v20\n`);
-  write('1-result.json', result('1', 'flow 1 completes', {}));
-  write('log-attachment.txt', `POST /login -> 200\n  response: {"token":"${JWT}"}\n`);
-  FailureClass.options.forEach((cls, i) =>
-    write(
-      `${i + 2}-result.json`,
-      result(String(i + 2), `flow ${i + 2} fails`, { cls, attachment: i === 0 ? 'log-attachment.txt' : undefined }),
-    ),
-  );
-  write('9-result.json', result('9', 'flow of an older run', { run: 'older-run' }));
-
-  const summary = await buildAllureReport({ resultsDir: dir, outputDir: testInfo.outputPath('allure-report') });
-
-  expect(summary).toMatchObject({ runId: RUN, results: 1 + FailureClass.options.length, skipped: 1 });
-  expect(summary.analyticsTagsRemoved).toBeGreaterThan(0);
-  const index = join(summary.outputDir, 'index.html');
-  expect(existsSync(index)).toBe(true);
-  const html = readFileSync(index, 'utf8');
-  expect(firstMatch(withoutInlineData(html), EXTERNAL_ANALYTICS)).toBeNull();
-  const bundles = inlineScripts(html);
-  expect(bundles.length).toBeGreaterThan(0);
-  for (const code of bundles) expect(firstMatch(code, /googletagmanager|google-analytics|\bgtag\(/)).toBeNull();
-
-  const data = reportData(html);
-  const everything = [...data.values()].join('\n');
-  expect(everything.includes('flow 1 completes')).toBe(true);
-  expect(everything.includes('flow of an older run')).toBe(false);
-  expect(everything.includes(JWT)).toBe(false);
-  expect(firstMatch(everything, /googletagmanager|google-analytics/)).toBeNull();
-  const categories = JSON.parse(data.get('widgets/categories.json')!) as {
-    nodes: Record<string, { type: string; name: string; statistic?: { total: number } }>;
-  };
-  const byName = new Map(
-    Object.values(categories.nodes)
-      .filter((n) => n.type === 'category')
-      .map((n) => [n.name, n.statistic?.total]),
-  );
-  for (const cls of FailureClass.options) expect(byName.get(FAILURE_CLASS_NAMES[cls]), cls).toBe(1);
-});
+import { AllureReportError, buildAllureReport, readEnvironment, stripAnalytics } from '../../scripts/report-allure.ts';
+import { JWT, RUN, result } from '../support/allure-results.ts';
 
 test('fails with a clear message when allure-results is missing, empty or holds no result of the run', async ({}, testInfo) => {
   const missing = testInfo.outputPath('nowhere');

@@ -9,7 +9,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Every module URL Node resolves while importing `modules` in a fresh process (tsx as a worker runs it). */
 function resolvedWhileImporting(modules: string[], file: string): string[] {
-  const register = `data:text/javascript,import{register}from'node:module';import{pathToFileURL}from'node:url';register('./tests/unit/support/record-resolve.mjs',pathToFileURL('./'));`;
+  const register = `data:text/javascript,import{register}from'node:module';import{pathToFileURL}from'node:url';register('./tests/integration/support/record-resolve.mjs',pathToFileURL('./'));`;
   const res = spawnSync(
     process.execPath,
     ['--import', register, '--import', 'tsx', '--input-type=module', '-e', modules.map((m) => `await import('${m}');`).join('')],

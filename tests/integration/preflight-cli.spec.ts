@@ -1,0 +1,102 @@
+// Issue 11: every startup failure of the ramp's preflight ends in one clear message - what failed,
+// the value, the likely cause, what to do - with no stack trace and no code frame. These cases run the
+// real `npx playwright test --project=C1` against a BASE_URL, so the sandbox never starts. How each
+// error becomes that message: tests/unit/preflight-errors.spec.ts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { EnvSchema } from '../../config/env.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+const CODE_FRAME = /^\s*>?\s*\d+ \|/m;
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** The ramp's CLI in the repo root with `env` on top of a clean environment; every file it writes goes to a temp dir. */
+async function ramp(env: Record<string, string>): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-errors-'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      // Neither this test runner's own variables nor the suite's configuration leak into the child.
+      ([key]) => !(key in EnvSchema.shape) && !/^(TEST_|PW_|PLAYWRIGHT_|ESCROW_|SANDBOX_|ALLURE_|REPORTS_DIR$|FORCE_COLOR$|CI$)/.test(key),
+    ),
+  );
+  try {
+    return await new Promise<Run>((resolve, reject) => {
+      const child = spawn('npx', ['playwright', 'test', '--project=C1', '--output', join(dir, 'test-results')], {
+        cwd: ROOT,
+        env: {
+          ...base,
+          RUN_ID: `preflight-${process.pid}-${Date.now().toString(36)}`,
+          REPORTS_DIR: join(dir, 'reports'),
+          PLAYWRIGHT_HTML_OUTPUT_DIR: join(dir, 'html'),
+          PLAYWRIGHT_BLOB_OUTPUT_DIR: join(dir, 'blob'),
+          ALLURE_RESULTS_DIR: join(dir, 'allure'),
+          FORCE_COLOR: '0',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A loopback port nothing listens on: the OS picks a free one, which is closed again. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function expectOneMessage(run: Run): void {
+  expect(run.code, run.output).not.toBe(0);
+  expect(run.code, run.output).not.toBeNull();
+  expect(run.output, 'no stack trace').not.toMatch(STACK_LINE);
+  expect(run.output, 'no code frame').not.toMatch(CODE_FRAME);
+  expect(run.output.match(/PreflightError: /g), run.output).toHaveLength(1);
+}
+
+test.describe('the ramp CLI', () => {
+  test.describe.configure({ timeout: 30_000 });
+
+  test('an invalid PAYMENT_MODE prints the variable, its value and what to do, and exits 2', async () => {
+    const run = await ramp({ BASE_URL: `http://127.0.0.1:${await refusedPort()}`, PAYMENT_MODE: 'bogus' });
+    expectOneMessage(run);
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toContain('PreflightError: preflight check "configuration" failed, no flow ran');
+    expect(run.output).toContain('PAYMENT_MODE="bogus" Invalid option: expected one of "live"|"status"|"fixture"|"dry"');
+    expect(run.output).toContain('what to do: set each variable named above to an allowed value');
+    expect(run.output).not.toContain('ConfigError');
+  });
+
+  test('a BASE_URL on a refused loopback port names the URL and asks whether the backend runs there', async () => {
+    const url = `http://127.0.0.1:${await refusedPort()}`;
+    const run = await ramp({ BASE_URL: url, PAYMENT_MODE: 'status' });
+    expectOneMessage(run);
+    expect(run.output).toContain('PreflightError: preflight check "target health" failed, no flow ran');
+    expect(run.output).toContain(`cannot reach BASE_URL=${url}: connect ECONNREFUSED`);
+    expect(run.output).toContain(`likely cause: nothing is listening at ${url}`);
+    expect(run.output).toContain(`what to do: is the backend running at ${url}? start it, or check BASE_URL`);
+    expect(run.output).not.toContain('TargetUnreachableError');
+  });
+});
