@@ -36,7 +36,8 @@ import {
   type Parsed,
 } from './collect.ts';
 import { formatMs } from './format.ts';
-import { renderMarkdown, type ChartRef } from './render-markdown.ts';
+import type { ChartRef } from './markdown.ts';
+import { renderMarkdown } from './render-markdown.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from '../lib/stats.ts';
 import { summarize, summarizeStage } from './summarize.ts';
