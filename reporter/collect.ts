@@ -1,9 +1,12 @@
 // Collection helpers: merge-safe result keys, attachment parsing and run
 // metadata. Everything that leaves here is redacted, so nothing downstream
 // (summary, markdown, charts, worker files) can carry a secret.
+import { readFileSync } from 'node:fs';
+import type { Suite, TestResult } from '@playwright/test/reporter';
 import { z } from 'zod';
 import { PaymentMode, type WorkerResult } from '../contract/worker-result.ts';
 import { EnvSchema } from '../config/env.ts';
+import { workersFor } from '../config/stages.ts';
 import { redact, redactText } from '../lib/redact.ts';
 import { Versions, type GateResult, type StageGate } from './schema.ts';
 import type { RunMeta } from './summarize.ts';
@@ -54,6 +57,24 @@ export function parseAttachment<T>(
   return { ok: true, value: clean(parsed.data) };
 }
 
+/** Inline body (live and merged blob runs) or a file path (attachments made with `path`). */
+export function parseFrom<T>(
+  attachment: TestResult['attachments'][number],
+  schema: z.ZodType<T>,
+  clean: (value: T) => T,
+  expectedType: string,
+): Parsed<T> {
+  const { name, body, path: file, contentType } = attachment;
+  if (!body && !file) return failure(`${name} has neither a body nor a path`);
+  let text: string;
+  try {
+    text = body ? body.toString('utf8') : readFileSync(file!, 'utf8');
+  } catch (error) {
+    return failure(`${name} could not be read: ${(error as Error).message}`);
+  }
+  return parseAttachment(schema, clean, name, contentType, expectedType, text);
+}
+
 /** One verdict per stage: every gate of the stage must pass, and all their reasons are kept. */
 export function gatesByStage(gates: readonly GateResult[]): Record<number, StageGate> {
   const byStage: Record<number, StageGate> = {};
@@ -91,6 +112,22 @@ export function stageLengthFromEnv(env: NodeJS.ProcessEnv = process.env): Record
     ...(env.STAGE_DURATION ? { stageDuration: env.STAGE_DURATION } : {}),
     ...(env.ROUNDS ? { rounds: env.ROUNDS } : {}),
   };
+}
+
+/**
+ * ROUNDS as the stage projects ran it: each has repeatEach = workers x ROUNDS (playwright.config.ts), the same for every
+ * stage; null when no project says (a suite without project configs) or they disagree. In fixed-duration mode it is 1.
+ */
+export function roundsOfProjects(suite: Suite, flowsPerWorker: number): number | null {
+  const seen = new Set<number>();
+  for (const projectSuite of suite.suites) {
+    const stage = stageOfProject(projectSuite.title);
+    const repeatEach = projectSuite.project?.()?.repeatEach;
+    if (stage === null || !repeatEach) continue;
+    const workers = workersFor(stage, flowsPerWorker);
+    if (repeatEach % workers === 0) seen.add(repeatEach / workers);
+  }
+  return seen.size === 1 ? [...seen][0]! : null;
 }
 
 /** A worker's runId is `<run id>-<workerId>` (the spec's example); the run's id is the prefix. */

@@ -1,7 +1,10 @@
 // The spec's stop conditions evaluated on one stage. Pure: the gate projects
-// use it to stop the ramp, the reporter to name the condition in the report.
+// use it to stop the ramp, the reporter to name the condition in the report,
+// and to judge from their own results the stages whose gate did not run.
 import type { PaymentMode, WorkerResult } from '../contract/worker-result.ts';
-import type { StageSummary } from './schema.ts';
+import type { InfraRow } from '../contract/infra-row.ts';
+import type { StageGate, StageSummary } from './schema.ts';
+import { summarizeStage } from './summarize.ts';
 import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 
 /** What the sampler saw during and after the stage; fields absent when the source was not sampled. */
@@ -14,6 +17,8 @@ export interface GateInfra {
   /** Scanner backlog (or another queue) drained within the bounded cooldown. */
   backlogDrained?: boolean | null;
   backlogAtEnd?: number | null;
+  /** Why a source above has no reading (the target offers no backlog gauge, its host is not sampled ...). */
+  notMeasured?: Partial<Record<'restarts' | 'backlog' | 'hostAfterCooldown', string>>;
 }
 
 export interface GateInput {
@@ -36,6 +41,8 @@ export interface GateVerdict {
   reasons: string[];
   /** Flows the gate judged: every result of the stage, each round's included. */
   flows: number;
+  /** Stop conditions the gate could not evaluate, each with why: not passed, not failed - not measured. */
+  notEvaluated: string[];
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -54,11 +61,17 @@ function duplicates(values: (string | null)[]): string[] {
 
 export function evaluateGate({ stage, previous, results, mode, infra, expectedFlows }: GateInput): GateVerdict {
   const reasons: string[] = [];
+  const notEvaluated: string[] = [];
   const c = stage.correctness;
   const name = stageName(stage.stage);
-  // A counter no flow measured (null: status or dry mode for the payment counters) is not a violation; the report says not measured.
+  // A counter no flow measured (null: status or dry mode for the payment counters, a target without a ledger read) is
+  // neither a violation nor a pass: the gate names it as not evaluated, with the reason the flows gave.
   const p0 = (count: number | null, condition: string, counter: string) => {
     if (count !== null && count > 0) reasons.push(`P0 ${condition}: ${count} in ${name}${examples(stage, counter)}`);
+    if (count === null) {
+      const why = stage.correctnessNotMeasured?.[counter as keyof typeof stage.correctnessNotMeasured]?.reason ?? 'no flow measured it';
+      notEvaluated.push(`P0 ${condition}: not measured (${why})`);
+    }
   };
   if (mode === 'live' || mode === 'fixture')
     p0(c.evidenceMismatches, 'payment marked paid without correct chain/token/destination/amount evidence', 'evidenceMismatches');
@@ -88,6 +101,12 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
     );
   }
 
+  const unmeasured = (condition: string, why: string | undefined) =>
+    notEvaluated.push(`${condition}: not measured (${why ?? 'the infrastructure sampler had no reading'})`);
+  if (!infra?.restarts) unmeasured('component restarts', infra?.notMeasured?.restarts);
+  if (infra?.backlogDrained === undefined || infra.backlogDrained === null) unmeasured('backlog drained after cooldown', infra?.notMeasured?.backlog);
+  if (infra?.hostCpuAfterCooldown === undefined || infra.hostCpuAfterCooldown === null)
+    unmeasured('host CPU and memory after cooldown', infra?.notMeasured?.hostAfterCooldown);
   const restarted = Object.entries(infra?.restarts ?? {}).filter(([, n]) => n > 0);
   if (restarted.length) reasons.push(`component restarts during ${name}: ${restarted.map(([k, n]) => `${k} ${n}`).join(', ')}`);
 
@@ -136,5 +155,35 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
       `only ${results.length} of ${expectedFlows} flows of ${name} have a result to judge: every flow of every round must be judged`,
     );
 
-  return { stage: stage.stage, passed: reasons.length === 0, reasons, flows: results.length };
+  return { stage: stage.stage, passed: reasons.length === 0, reasons, flows: results.length, notEvaluated };
+}
+
+/**
+ * A stage whose gate project did not run (its flows failed, so Playwright skipped the gate, or
+ * `--project=C8` ran alone) is still judged by the same stop conditions, so the report names them.
+ */
+export function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infra: readonly InfraRow[]): Record<number, StageGate> {
+  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
+  const summaries = stages.map((stage) =>
+    summarizeStage(
+      stage,
+      results.filter((r) => r.stage === stage),
+      null,
+      0,
+    ),
+  );
+  const gates: Record<number, StageGate> = {};
+  summaries.forEach((stage, i) => {
+    const restarts = infra.find((row) => row.stage === stage.stage)?.restarts;
+    const restartCount = typeof restarts === 'number' ? restarts : Number(/^(\d+)/.exec(restarts ?? '')?.[1] ?? 0);
+    const verdict = evaluateGate({
+      stage,
+      previous: summaries.slice(0, i),
+      results: results.filter((r) => r.stage === stage.stage),
+      mode,
+      infra: { restarts: restartCount ? { components: restartCount } : {} },
+    });
+    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons, flows: verdict.flows };
+  });
+  return gates;
 }

@@ -9,6 +9,7 @@
 // worker's event-loop delay p99 went above LOAD_GENERATOR_LIMITS.eventLoopDelayP99Ms:
 // its latencies then include time the requests and answers waited in the suite.
 import { LOAD_GENERATOR_LIMITS, stageName } from '../config/stages.ts';
+import type { WorkerResult } from '../contract/worker-result.ts';
 import type { LoadGenerator } from './schema.ts';
 import { formatMs } from './format.ts';
 import { percentileOrNull } from '../lib/stats.ts';
@@ -20,6 +21,17 @@ export interface LoadWindow {
   stage: number;
   /** Epoch ms spans in which the stage's flows were measured (each flow from the barrier's release to its end). */
   spans: readonly (readonly [start: number, end: number])[];
+}
+
+/** Each stage's measured spans: every flow from the barrier's release (or its start, when it never got there) to its end. */
+export function measuredWindows(results: readonly WorkerResult[]): LoadWindow[] {
+  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
+  return stages.map((stage) => ({
+    stage,
+    spans: results
+      .filter((r) => r.stage === stage)
+      .map((r) => [Math.min(r.barrierReleasedAt ?? r.startedAt, r.endedAt), r.endedAt] as const),
+  }));
 }
 
 /** The spans merged where they overlap or touch, ascending. */

@@ -2,48 +2,32 @@
 // infrastructure rows) from test attachments, then in onEnd summarizes,
 // renders and writes reports/<runId>/ in one write phase. Works live and
 // under `npx playwright merge-reports`, since attachments travel in blobs.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import type { z } from 'zod';
+import { InfraRow } from '../contract/infra-row.ts';
 import {
   FLOW_STARTED_ATTACHMENT,
   FlowStarted,
   WORKER_RESULT_ATTACHMENT,
   WORKER_RESULT_CONTENT_TYPE,
   WorkerResult,
-  type PaymentMode,
 } from '../contract/worker-result.ts';
-import { InfraRow } from '../contract/infra-row.ts';
-import { infraTimeline, reportsRoot } from '../config/paths.ts';
-import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
-import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
-import { loadGeneratorByStage, type LoadWindow } from './load-generator.ts';
-import type { Sample } from '../sampler/types.ts';
+import { reportsRoot } from '../config/paths.ts';
+import { flowsForTest, stageName } from '../config/stages.ts';
 import { redact, redactText } from '../lib/redact.ts';
-import { flowsForTest, stageName, workersFor } from '../config/stages.ts';
-import type { z } from 'zod';
-import { chartSpecs, renderSvg } from './charts.ts';
-import {
-  failure,
-  fileSafe,
-  gatesByStage,
-  parseAttachment,
-  resultKey,
-  runMetaFrom,
-  stageLengthFromEnv,
-  stageOfProject,
-  workerFileNames,
-  type Parsed,
-} from './collect.ts';
-import { formatMs } from './format.ts';
-import type { ChartRef } from './markdown.ts';
-import { renderMarkdown } from './render-markdown.ts';
-import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError, type StageGate } from './schema.ts';
 import { percentileOrNull } from '../lib/stats.ts';
-import { summarize, summarizeStage } from './summarize.ts';
+import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
+import { gatesByStage, parseFrom, resultKey, roundsOfProjects, runMetaFrom, stageLengthFromEnv, stageOfProject } from './collect.ts';
+import { formatMs } from './format.ts';
+import { reporterGates } from './gates.ts';
+import { loadGeneratorByStage, measuredWindows } from './load-generator.ts';
+import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError } from './schema.ts';
+import { summarize } from './summarize.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
-import { evaluateGate } from './gates.ts';
+import { readTimeline, withTimelineRows } from './timeline.ts';
 import { unreportedFlows } from './unreported-flows.ts';
+import { writeReport } from './write-report.ts';
 
 export interface ProfileReporterOptions {
   /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as config/paths.ts. */
@@ -51,8 +35,6 @@ export interface ProfileReporterOptions {
   /** Print one progress line per finished flow of a stage. Default true. */
   progress?: boolean;
 }
-
-type Attachment = TestResult['attachments'][number];
 
 interface StageProgress {
   total: number;
@@ -62,102 +44,6 @@ interface StageProgress {
 }
 
 const JSON_CONTENT_TYPE = 'application/json';
-
-/** Inline body (live and merged blob runs) or a file path (attachments made with `path`). */
-function parseFrom<T>(attachment: Attachment, schema: z.ZodType<T>, clean: (value: T) => T, expectedType: string): Parsed<T> {
-  const { name, body, path: file, contentType } = attachment;
-  if (!body && !file) return failure(`${name} has neither a body nor a path`);
-  let text: string;
-  try {
-    text = body ? body.toString('utf8') : readFileSync(file!, 'utf8');
-  } catch (error) {
-    return failure(`${name} could not be read: ${(error as Error).message}`);
-  }
-  return parseAttachment(schema, clean, name, contentType, expectedType, text);
-}
-
-/**
- * Stages whose gate did not run (`--project=C8` alone) get their Infrastructure row from this
- * machine's sampler timeline, when the run wrote one; merged shards rely on the gates' attachments.
- */
-function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], samples: readonly Sample[] | null): InfraRow[] {
-  const missing = [...new Set(results.map((r) => r.stage))].filter((stage) => !rows.some((row) => row.stage === stage));
-  if (missing.length === 0 || samples === null) return rows;
-  const windows = missing.map((stage) => {
-    const flows = results.filter((r) => r.stage === stage);
-    return { stage: stageName(stage), start: Math.min(...flows.map((r) => r.startedAt)), end: Math.max(...flows.map((r) => r.endedAt)) };
-  });
-  const added = aggregateStages(samples, windows).map((infra, i) => ({ ...toInfraRow(infra), stage: missing[i]! }));
-  return [...rows, ...added].sort((a, b) => a.stage - b.stage);
-}
-
-/** This machine's sampler timeline of the run, or null (no sampler ran here, as after merge-reports) with why. */
-function readTimeline(runId: string): { samples: Sample[] | null; why: string } {
-  const file = infraTimeline(runId);
-  if (!existsSync(file)) return { samples: null, why: 'no sampler timeline on this machine (the sampler did not run here)' };
-  try {
-    return { samples: parseSamples(readFileSync(file, 'utf8')), why: '' };
-  } catch (error) {
-    return { samples: null, why: `the sampler timeline is unreadable: ${(error as Error).message}` };
-  }
-}
-
-/** Each stage's measured spans: every flow from the barrier's release (or its start, when it never got there) to its end. */
-function measuredWindows(results: readonly WorkerResult[]): LoadWindow[] {
-  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
-  return stages.map((stage) => ({
-    stage,
-    spans: results
-      .filter((r) => r.stage === stage)
-      .map((r) => [Math.min(r.barrierReleasedAt ?? r.startedAt, r.endedAt), r.endedAt] as const),
-  }));
-}
-
-/**
- * A stage whose gate project did not run (its flows failed, so Playwright skipped the gate, or
- * `--project=C8` ran alone) is still judged by the same stop conditions, so the report names them.
- */
-function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infra: readonly InfraRow[]): Record<number, StageGate> {
-  const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
-  const summaries = stages.map((stage) =>
-    summarizeStage(
-      stage,
-      results.filter((r) => r.stage === stage),
-      null,
-      0,
-    ),
-  );
-  const gates: Record<number, StageGate> = {};
-  summaries.forEach((stage, i) => {
-    const restarts = infra.find((row) => row.stage === stage.stage)?.restarts;
-    const restartCount = typeof restarts === 'number' ? restarts : Number(/^(\d+)/.exec(restarts ?? '')?.[1] ?? 0);
-    const verdict = evaluateGate({
-      stage,
-      previous: summaries.slice(0, i),
-      results: results.filter((r) => r.stage === stage.stage),
-      mode,
-      infra: { restarts: restartCount ? { components: restartCount } : {} },
-    });
-    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons, flows: verdict.flows };
-  });
-  return gates;
-}
-
-/**
- * ROUNDS as the stage projects ran it: each has repeatEach = workers x ROUNDS (playwright.config.ts), the same for every
- * stage; null when no project says (a suite without project configs) or they disagree. In fixed-duration mode it is 1.
- */
-function roundsOfProjects(suite: Suite, flowsPerWorker: number): number | null {
-  const seen = new Set<number>();
-  for (const projectSuite of suite.suites) {
-    const stage = stageOfProject(projectSuite.title);
-    const repeatEach = projectSuite.project?.()?.repeatEach;
-    if (stage === null || !repeatEach) continue;
-    const workers = workersFor(stage, flowsPerWorker);
-    if (repeatEach % workers === 0) seen.add(repeatEach / workers);
-  }
-  return seen.size === 1 ? [...seen][0]! : null;
-}
 
 export default class ProfileReporter implements Reporter {
   private rootDir = process.cwd();
@@ -307,34 +193,9 @@ export default class ProfileReporter implements Reporter {
           : {}),
     });
 
-    const charts: (ChartRef & { svg: string })[] = [];
-    for (const chart of chartSpecs(report, results)) {
-      try {
-        charts.push({ ...chart, svg: await renderSvg(chart.spec) });
-      } catch (error) {
-        console.error(`escrow-ramp reporter: chart ${chart.file} was not rendered: ${(error as Error).message}`);
-      }
-    }
-    const files: [string, string][] = [
-      ['report.md', renderMarkdown(report, charts)],
-      ['report.json', `${JSON.stringify(report, null, 2)}\n`],
-      ...charts.map((c): [string, string] => [path.join('charts', c.file), c.svg]),
-      ...workerFileNames(results).map((name, i): [string, string] => [
-        path.join('workers', name),
-        `${JSON.stringify(results[i], null, 2)}\n`,
-      ]),
-    ];
-
     // Same default root as the flows and the gates (config/paths.ts), so one run has one folder.
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
-    const runDir = path.join(root, fileSafe(report.runId));
-    // charts/ is this reporter's alone; workers/ is shared with the flows, which write each result there for the gates.
-    rmSync(path.join(runDir, 'charts'), { recursive: true, force: true });
-    for (const [file, content] of files) {
-      mkdirSync(path.dirname(path.join(runDir, file)), { recursive: true });
-      writeFileSync(path.join(runDir, file), content);
-    }
-    const reportFile = path.join(runDir, 'report.md');
+    const reportFile = await writeReport(root, report, results);
     if (report.overall === 'not-measured') {
       console.log(`escrow-ramp report: ${reportFile} (not measured: ${report.stopReason ?? NOTHING_MEASURED})`);
       return undefined;
