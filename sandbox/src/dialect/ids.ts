@@ -7,6 +7,7 @@ const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export class Numbers {
   private readonly byUuid = new Map<string, number>();
   private readonly byNo = new Map<number, string>();
+  private readonly inflight = new Map<string, Promise<void>>();
 
   private constructor(private readonly db: Db) {}
 
@@ -23,13 +24,31 @@ export class Numbers {
   /** Gives each UUID a number: cached ones at once, the rest in one statement (new ones persisted). */
   async ensure(uuids: Iterable<string | null | undefined>): Promise<void> {
     const missing = new Set<string>();
-    for (const uuid of uuids) if (uuid && !this.byUuid.has(uuid.toLowerCase())) missing.add(uuid.toLowerCase());
-    if (!missing.size) return;
-    // Sorted, so concurrent statements lock rows in one order; DO UPDATE returns the number of a UUID already known.
+    const waiting = new Set<Promise<void>>();
+    for (const raw of uuids) {
+      const uuid = raw?.toLowerCase();
+      if (!uuid || this.byUuid.has(uuid)) continue;
+      // Every device of a recipient relays the same notification at once: one statement per UUID, not one per device.
+      const pending = this.inflight.get(uuid);
+      if (pending) waiting.add(pending);
+      else missing.add(uuid);
+    }
+    if (missing.size) {
+      const insert = this.insert([...missing].sort()).finally(() => {
+        for (const uuid of missing) this.inflight.delete(uuid);
+      });
+      for (const uuid of missing) this.inflight.set(uuid, insert);
+      waiting.add(insert);
+    }
+    await Promise.all(waiting);
+  }
+
+  // Sorted, so concurrent statements lock rows in one order; DO UPDATE returns the number of a UUID already known.
+  private async insert(sorted: string[]): Promise<void> {
     const rows = await this.db.query<{ n: number; uuid: string }>(
       `INSERT INTO bazaar_ids (uuid) SELECT unnest($1::uuid[])
        ON CONFLICT (uuid) DO UPDATE SET uuid = EXCLUDED.uuid RETURNING n, uuid::text AS uuid`,
-      [[...missing].sort()],
+      [sorted],
     );
     for (const row of rows.rows) this.remember(row.n, row.uuid);
   }
