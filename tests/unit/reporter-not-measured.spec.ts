@@ -15,26 +15,17 @@ import { unreportedFlows } from '../../reporter/unreported-flows.ts';
 import { renderMarkdown } from '../../reporter/render-markdown.ts';
 import { Report } from '../../reporter/schema.ts';
 import { summarize, summarizeStage, type RunMeta } from '../../reporter/summarize.ts';
-import { baseWorkerResult } from '../../reporter/synthetic.ts';
+import { baseRunMeta } from '../../reporter/synthetic.ts';
+import { stageFlow } from './support/results.ts';
 
 const PAYMENT_COUNTERS = ['duplicateCredits', 'ledgerInconsistencies', 'underOverpayments', 'evidenceMismatches'] as const;
 
-const meta = (levels: number[], mode: PaymentMode): RunMeta => ({
-  runId: 'run-nm',
-  mode,
-  target: 'http://127.0.0.1:4000',
-  versions: {},
-  gitSha: null,
-  levels,
-  generatedAt: '2026-06-06T12:00:00.000Z',
-});
+const meta = (levels: number[], mode: PaymentMode): RunMeta => baseRunMeta({ runId: 'run-nm', mode, levels });
 
 /** A passing flow of `mode` whose counters are what that mode measures, all 0 (as the flow recorder writes them). */
 const flow = (stage: number, n: number, mode: PaymentMode, correctness?: Partial<MeasuredCorrectness>): WorkerResult =>
-  baseWorkerResult({
-    stage,
+  stageFlow(stage, n, {
     mode,
-    workerId: `C${stage}-W${String(n).padStart(2, '0')}`,
     paymentId: `p-${stage}-${n}`,
     correctness: { ...measuredCorrectness(mode, ZERO_CORRECTNESS), ...correctness },
   });
