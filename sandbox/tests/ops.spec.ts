@@ -1,9 +1,8 @@
 // Operations endpoints: health, versions, Prometheus metrics, and fixture routes switched off.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { data, health, toPaymentIntent } from './support/flow.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, test } from './support/faulty.ts';
 
 const sandboxVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -113,22 +112,17 @@ test('/metrics is Prometheus text whose HTTP, Socket.IO, notification, scanner a
   }
 });
 
-test('POST /test/deposits is not a route when the sandbox starts with fixtures disabled', async ({ api, withFaults, newUser }) => {
+test('POST /test/deposits is not a route when the sandbox starts with fixtures disabled', async ({ api, faulty, newUser }) => {
   test.setTimeout(90_000);
   expect(data(await api.chain()).fixturesEnabled).toBe(true);
-  const sandbox = await withFaults('', { fixtures: false });
-  const driver = new HttpEscrowDriver(sandbox.url);
-  try {
-    expect(data(await driver.chain()).fixturesEnabled).toBe(false);
-    const buyer = await newUser('buyer', driver);
-    const { request, payment } = await toPaymentIntent(driver, buyer, [await newUser('seller', driver)]);
-    const res = await driver.fixtureDeposit(buyer.token, payment.id);
-    expect(res.status).toBe(404);
-    expect(res.error).toMatchObject({ error: 'not_found', message: expect.stringContaining('POST /test/deposits is not a route') });
-    expect(data(await driver.getPayment(buyer.token, payment.id)).status).toBe('pending');
-    expect(data(await driver.getRequest(buyer.token, request.id)).status).toBe('payment');
-    expect(data(await driver.paymentLedger(buyer.token, payment.id)).journals).toEqual([]);
-  } finally {
-    await driver.close();
-  }
+  const driver = (await faulty('', { fixtures: false })).api;
+  expect(data(await driver.chain()).fixturesEnabled).toBe(false);
+  const buyer = await newUser('buyer', driver);
+  const { request, payment } = await toPaymentIntent(driver, buyer, [await newUser('seller', driver)]);
+  const res = await driver.fixtureDeposit(buyer.token, payment.id);
+  expect(res.status).toBe(404);
+  expect(res.error).toMatchObject({ error: 'not_found', message: expect.stringContaining('POST /test/deposits is not a route') });
+  expect(data(await driver.getPayment(buyer.token, payment.id)).status).toBe('pending');
+  expect(data(await driver.getRequest(buyer.token, request.id)).status).toBe('payment');
+  expect(data(await driver.paymentLedger(buyer.token, payment.id)).journals).toEqual([]);
 });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Wallet } from 'ethers';
 import { expect, test } from './support/fixtures.ts';
-import { startSuite, stopSuite } from './support/suite.ts';
+import { runToEnd } from './support/suite.ts';
 
 interface Target {
   url: string;
@@ -21,18 +21,8 @@ async function countingTarget(): Promise<Target & { server: Server }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n };
 }
 
-async function runSuite(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const run = startSuite(test.info(), { RUN_ID: `refusal-${Date.now()}`, CONCURRENCY_LEVELS: '1', ...env }, [
-    '--project=C1',
-    '--reporter=line',
-  ]);
-  try {
-    const { code } = await run.exited;
-    return { code, output: run.output() };
-  } finally {
-    stopSuite(run);
-  }
-}
+const runSuite = (env: Record<string, string>) =>
+  runToEnd(test.info(), { RUN_ID: `refusal-${Date.now()}`, CONCURRENCY_LEVELS: '1', ...env }, ['--project=C1', '--reporter=line']);
 
 const target = test.extend<{ target: Target }>({
   target: async ({}, use) => {

@@ -3,12 +3,11 @@
 // status mode against a target that says it does not offer it. Also the behind-the-API fault helper.
 import { test as base } from '@playwright/test';
 import { ChainInfo } from '../../contract/http.ts';
-import { HttpEscrowDriver } from '../../adapters/sandbox/driver.ts';
 import { PreflightError, refuseModeWithoutRoute } from '../../runner/preflight.ts';
 import { markPaidBehindApi } from './support/behind-api.ts';
-import { expect, test } from './support/fixtures.ts';
-import { data, toPaymentIntent } from './support/flow.ts';
-import { startSuite, stopSuite } from './support/suite.ts';
+import { expect, test } from './support/faulty.ts';
+import { acceptedOffer, data, halfPaidIntent } from './support/flow.ts';
+import { runToEnd } from './support/suite.ts';
 
 test('the status route refuses paid while a payment intent is pending (409 payment_pending) and changes nothing', async ({
   api,
@@ -16,9 +15,8 @@ test('the status route refuses paid while a payment intent is pending (409 payme
 }) => {
   const buyer = await newUser('buyer');
   const seller = await newUser('seller');
-  const { request, payment } = await toPaymentIntent(api, buyer, [seller]);
   // Half paid, as the flow's underpayment probe leaves it: still pending.
-  expect(data(await api.fixtureDeposit(buyer.token, payment.id, (BigInt(payment.amount) / 2n).toString())).status).toBe('pending');
+  const { request, payment } = await halfPaidIntent(api, buyer, [seller]);
   const before = data(await api.getRequest(buyer.token, request.id));
 
   const res = await api.setStatus(buyer.token, request.id, 'paid');
@@ -48,39 +46,32 @@ test('the status route refuses paid while a payment intent is pending (409 payme
 test('a request without a payment intent still goes payment -> paid through the status route', async ({ api, newUser }) => {
   const buyer = await newUser('buyer');
   const seller = await newUser('seller');
-  const request = data(await api.createRequest(buyer.token, { title: 't', budget: '100', invitedSellerIds: [seller.id] }));
-  data(await api.acceptOffer(buyer.token, request.id, data(await api.createOffer(seller.token, request.id, '90')).id));
+  const { request } = await acceptedOffer(api, buyer, [seller]);
   expect(data(await api.setStatus(buyer.token, request.id, 'payment')).status).toBe('payment');
   expect(data(await api.setStatus(buyer.token, request.id, 'paid')).status).toBe('paid');
 });
 
 test('with the status route off it is a 404 like any unknown route, and GET /chain says statusRouteEnabled=false', async ({
   api,
-  withFaults,
+  faulty,
   newUser,
 }) => {
   test.setTimeout(90_000);
   expect(data(await api.chain()).statusRouteEnabled).toBe(true);
-  const sandbox = await withFaults('', { statusRoute: false });
-  const driver = new HttpEscrowDriver(sandbox.url);
-  try {
-    expect(data(await driver.chain())).toMatchObject({ statusRouteEnabled: false, fixturesEnabled: true });
-    const buyer = await newUser('buyer', driver);
-    const seller = await newUser('seller', driver);
-    const request = data(await driver.createRequest(buyer.token, { title: 't', budget: '100', invitedSellerIds: [seller.id] }));
-    data(await driver.acceptOffer(buyer.token, request.id, data(await driver.createOffer(seller.token, request.id, '90')).id));
-    for (const status of ['payment', 'paid'] as const) {
-      const res = await driver.setStatus(buyer.token, request.id, status);
-      expect(res.status, status).toBe(404);
-      expect(res.error).toEqual({
-        error: 'not_found',
-        message: `POST /requests/${request.id}/status is not a route of this API`,
-      });
-    }
-    expect(data(await driver.getRequest(buyer.token, request.id)).status).toBe('offer_accepted');
-  } finally {
-    await driver.close();
+  const driver = (await faulty('', { statusRoute: false })).api;
+  expect(data(await driver.chain())).toMatchObject({ statusRouteEnabled: false, fixturesEnabled: true });
+  const buyer = await newUser('buyer', driver);
+  const seller = await newUser('seller', driver);
+  const { request } = await acceptedOffer(driver, buyer, [seller]);
+  for (const status of ['payment', 'paid'] as const) {
+    const res = await driver.setStatus(buyer.token, request.id, status);
+    expect(res.status, status).toBe(404);
+    expect(res.error).toEqual({
+      error: 'not_found',
+      message: `POST /requests/${request.id}/status is not a route of this API`,
+    });
   }
+  expect(data(await driver.getRequest(buyer.token, request.id)).status).toBe('offer_accepted');
 });
 
 test('markPaidBehindApi moves a request to paid in Postgres while its payment stays pending, and the API reports just that', async ({
@@ -90,8 +81,7 @@ test('markPaidBehindApi moves a request to paid in Postgres while its payment st
 }) => {
   const buyer = await newUser('buyer');
   const seller = await newUser('seller');
-  const { request, payment } = await toPaymentIntent(api, buyer, [seller]);
-  expect(data(await api.fixtureDeposit(buyer.token, payment.id, (BigInt(payment.amount) / 2n).toString())).status).toBe('pending');
+  const { request, payment } = await halfPaidIntent(api, buyer, [seller]);
 
   expect(await markPaidBehindApi(stack.pgUrl, request.id)).toEqual({ paymentId: payment.id });
 
@@ -110,8 +100,7 @@ test('markPaidBehindApi moves a request to paid in Postgres while its payment st
 test('markPaidBehindApi refuses, changing nothing, a request that has no pending payment intent', async ({ api, stack, newUser }) => {
   const buyer = await newUser('buyer');
   const seller = await newUser('seller');
-  const request = data(await api.createRequest(buyer.token, { title: 't', budget: '100', invitedSellerIds: [seller.id] }));
-  data(await api.acceptOffer(buyer.token, request.id, data(await api.createOffer(seller.token, request.id, '90')).id));
+  const { request } = await acceptedOffer(api, buyer, [seller]);
   await expect(markPaidBehindApi(stack.pgUrl, request.id)).rejects.toThrow(
     `markPaidBehindApi: request ${request.id} is offer_accepted without a pending payment intent`,
   );
@@ -122,23 +111,17 @@ test('markPaidBehindApi refuses, changing nothing, a request that has no pending
 
 test('the suite refuses status mode against a sandbox started with SANDBOX_STATUS_ROUTE=0, before any flow', async () => {
   test.setTimeout(150_000);
-  const run = startSuite(test.info(), { PAYMENT_MODE: 'status', CONCURRENCY_LEVELS: '1', SANDBOX_STATUS_ROUTE: '0' }, [
+  const { code, output } = await runToEnd(test.info(), { PAYMENT_MODE: 'status', CONCURRENCY_LEVELS: '1', SANDBOX_STATUS_ROUTE: '0' }, [
     '--project=C1',
     '--reporter=line',
   ]);
-  try {
-    const { code } = await run.exited;
-    const output = run.output();
-    expect(code, output).not.toBe(0);
-    expect(output).toContain('preflight check "chain" failed, no flow ran');
-    expect(output).toMatch(
-      /PAYMENT_MODE=status but SANDBOX_URL=http:\/\/127\.0\.0\.1:\d+ does not offer the status route POST \/requests\/:id\/status \(GET \/chain statusRouteEnabled=false\)/,
-    );
-    expect(output).toContain('unset SANDBOX_STATUS_ROUTE');
-    expect(output).not.toMatch(/\d+ passed/);
-  } finally {
-    stopSuite(run);
-  }
+  expect(code, output).not.toBe(0);
+  expect(output).toContain('preflight check "chain" failed, no flow ran');
+  expect(output).toMatch(
+    /PAYMENT_MODE=status but SANDBOX_URL=http:\/\/127\.0\.0\.1:\d+ does not offer the status route POST \/requests\/:id\/status \(GET \/chain statusRouteEnabled=false\)/,
+  );
+  expect(output).toContain('unset SANDBOX_STATUS_ROUTE');
+  expect(output).not.toMatch(/\d+ passed/);
 });
 
 base.describe('refuseModeWithoutRoute (the preflight decision on GET /chain)', () => {

@@ -1,7 +1,8 @@
 // Shared by the fault-switch specs (sandbox/tests/faults-*.spec.ts): the `faulty`
-// fixture (a private backend+scanner started with fault switches, beside the
-// worker's healthy stack), the title of a test of one switch, and the coverage
-// check's reading of which switches those specs test.
+// fixture (a private backend+scanner started with fault switches - or none, with
+// fixture deposits or the status route off - beside the worker's healthy stack),
+// the title of a test of one switch, and the coverage check's reading of which
+// switches those specs test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/launcher/sandbox.ts';
@@ -17,7 +18,7 @@ export interface Faulty {
 }
 
 export const test = base.extend<{
-  faulty: (faults: string, options?: { fixtures?: boolean; scannerTimeoutMs?: number }) => Promise<Faulty>;
+  faulty: (faults: string, options?: { fixtures?: boolean; statusRoute?: boolean; scannerTimeoutMs?: number }) => Promise<Faulty>;
 }>({
   faulty: async ({ withFaults }, use) => {
     const opened: Faulty[] = [];

@@ -29,12 +29,26 @@ export async function requestWithOffers(api: HttpEscrowDriver, buyer: Actor, sel
   return { request, offers };
 }
 
-/** From open request to an accepted first offer and a payment intent. */
-export async function toPaymentIntent(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+/** From open request to an accepted first offer, without a payment intent. */
+export async function acceptedOffer(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
   const { request, offers } = await requestWithOffers(api, buyer, sellers);
   data(await api.acceptOffer(buyer.token, request.id, offers[0]!.id));
+  return { request, offers };
+}
+
+/** From open request to an accepted first offer and a payment intent. */
+export async function toPaymentIntent(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+  const { request, offers } = await acceptedOffer(api, buyer, sellers);
   const payment = data(await api.createPaymentIntent(buyer.token, request.id));
   return { request, offers, payment };
+}
+
+/** A payment intent half paid by a fixture deposit, as the flow's underpayment probe leaves it: still pending. */
+export async function halfPaidIntent(api: HttpEscrowDriver, buyer: Actor, sellers: Actor[]) {
+  const flow = await toPaymentIntent(api, buyer, sellers);
+  const half = (BigInt(flow.payment.amount) / 2n).toString();
+  expect(data(await api.fixtureDeposit(buyer.token, flow.payment.id, half)).status).toBe('pending');
+  return flow;
 }
 
 /** Sum of postings per journal must be zero; returns the journals. */

@@ -65,6 +65,21 @@ export function startSuite(testInfo: TestInfo, env: Record<string, string>, args
   };
 }
 
+/** Runs the suite to its end and returns its exit code and output: for runs that must be refused. */
+export async function runToEnd(
+  testInfo: TestInfo,
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number | null; output: string }> {
+  const run = startSuite(testInfo, env, args);
+  try {
+    const { code } = await run.exited;
+    return { code, output: run.output() };
+  } finally {
+    stopSuite(run);
+  }
+}
+
 /** Stops a run still going (a failed test must not leave it behind): its whole process group, which it leads. */
 export function stopSuite(run: SuiteRun): void {
   try {
