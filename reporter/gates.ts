@@ -104,7 +104,8 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
   const unmeasured = (condition: string, why: string | undefined) =>
     notEvaluated.push(`${condition}: not measured (${why ?? 'the infrastructure sampler had no reading'})`);
   if (!infra?.restarts) unmeasured('component restarts', infra?.notMeasured?.restarts);
-  if (infra?.backlogDrained === undefined || infra.backlogDrained === null) unmeasured('backlog drained after cooldown', infra?.notMeasured?.backlog);
+  if (infra?.backlogDrained === undefined || infra.backlogDrained === null)
+    unmeasured('backlog drained after cooldown', infra?.notMeasured?.backlog);
   if (infra?.hostCpuAfterCooldown === undefined || infra.hostCpuAfterCooldown === null)
     unmeasured('host CPU and memory after cooldown', infra?.notMeasured?.hostAfterCooldown);
   const restarted = Object.entries(infra?.restarts ?? {}).filter(([, n]) => n > 0);

@@ -7,7 +7,8 @@ import { expect, test } from '@playwright/test';
 import { WorkerResult } from '../contract/worker-result.ts';
 import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema.ts';
 import { summarizeStage } from '../reporter/summarize.ts';
-import { parseEnv } from '../config/env.ts';
+import { parseEnv, type SuiteConfig } from '../config/env.ts';
+import { loadAdapter } from '../driver/load-adapter.ts';
 import { evaluateGate, type GateInfra } from '../reporter/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { parsePrometheus, sumOf } from '../sampler/prometheus.ts';
@@ -35,11 +36,27 @@ async function stageResults(runId: string): Promise<WorkerResult[]> {
   );
 }
 
-/** Scanner backlog from the target's Prometheus metrics; null when the target does not export it. */
-async function backlog(target: string): Promise<number | null> {
-  const res = await fetch(new URL('/metrics', target), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
-  if (!res?.ok) return null;
-  return sumOf(parsePrometheus(await res.text()), 'scanner_backlog') ?? null;
+/** Where the backlog gauge is read: TARGET_METRICS / TARGET_METRIC_NAMES, else what the adapter declares; or why nowhere. */
+async function backlogGauge(cfg: SuiteConfig): Promise<{ urls: string[]; metric: string } | { none: string }> {
+  const adapter = await loadAdapter(cfg.TARGET_ADAPTER);
+  const names = cfg.TARGET_METRIC_NAMES ? (JSON.parse(await readFile(cfg.TARGET_METRIC_NAMES, 'utf8')) as { scannerBacklog?: string }) : {};
+  const metric = names.scannerBacklog ?? adapter.capabilities?.backlogGauge ?? null;
+  const endpoints = Object.values(cfg.TARGET_METRICS ?? adapter.capabilities?.metrics ?? {});
+  if (!metric) return { none: 'the target offers no backlog gauge (TARGET_METRIC_NAMES scannerBacklog names it)' };
+  if (!endpoints.length) return { none: 'the target offers no metrics endpoint (TARGET_METRICS names them)' };
+  return { urls: endpoints, metric };
+}
+
+/** The backlog summed over the target's metrics endpoints; null when none answers with the gauge. */
+async function backlog(target: string, gauge: { urls: string[]; metric: string }): Promise<number | null> {
+  const values = await Promise.all(
+    gauge.urls.map(async (endpoint) => {
+      const res = await fetch(new URL(endpoint, target), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      return res?.ok ? (sumOf(parsePrometheus(await res.text()), gauge.metric) ?? null) : null;
+    }),
+  );
+  const read = values.filter((v): v is number => v !== null);
+  return read.length ? read.reduce((a, v) => a + v, 0) : null;
 }
 
 test('the stage passes its gate: no stop condition of the spec holds', async ({}, testInfo) => {
@@ -48,17 +65,25 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
   const target = process.env[RUN_ENV.target]!;
   const runId = process.env.RUN_ID!;
 
-  const infra: GateInfra = {};
+  const infra: GateInfra = { notMeasured: {} };
   await test.step('cooldown: queues drain', async () => {
-    const initial = await backlog(target);
-    if (initial === null) return;
+    const gauge = await backlogGauge(cfg);
+    if ('none' in gauge) {
+      infra.notMeasured!.backlog = gauge.none;
+      return;
+    }
+    const initial = await backlog(target, gauge);
+    if (initial === null) {
+      infra.notMeasured!.backlog = `${gauge.metric} is in none of the target's metrics endpoints`;
+      return;
+    }
     // Dry mode leaves its payment intents pending on purpose: they are not a backlog that failed to drain.
     const allowed = intentsLeftPending(await stageResults(runId).catch(() => []));
     await expect
-      .poll(() => backlog(target), { timeout: STOP_CONDITIONS.cooldownMs, intervals: [250] })
+      .poll(() => backlog(target, gauge), { timeout: STOP_CONDITIONS.cooldownMs, intervals: [250] })
       .toBeLessThanOrEqual(allowed)
       .catch(() => undefined); // a backlog left after the bounded cooldown is a stop condition, reported below
-    infra.backlogAtEnd = await backlog(target);
+    infra.backlogAtEnd = await backlog(target, gauge);
     infra.backlogDrained = infra.backlogAtEnd !== null && infra.backlogAtEnd <= allowed;
   });
 
@@ -87,7 +112,13 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
           }
         : null;
     };
-    if ((await recent()) === null) return;
+    if ((await recent()) === null) {
+      // The sampler says why it has no host reading (a remote target's host is not this machine's, no /proc ...).
+      const last = parseSamples(await readFile(infraTimeline(runId), 'utf8').catch(() => '')).at(-1);
+      const host = last?.host as { na?: unknown } | undefined;
+      infra.notMeasured!.hostAfterCooldown = typeof host?.na === 'string' ? host.na : 'no infrastructure samples were taken';
+      return;
+    }
     const settled = (h: { cpu: number; mem: number; target: number | null } | null) =>
       h !== null &&
       (h.cpu <= STOP_CONDITIONS.hostCpuAfterCooldown || (h.target !== null && h.target <= STOP_CONDITIONS.targetCpuAfterCooldown)) &&
@@ -118,7 +149,10 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
   const flows = all.filter((r) => r.stage === level);
   await test.step('infrastructure of the stage', async () => {
     const timeline = await readFile(infraTimeline(runId), 'utf8').catch(() => undefined);
-    if (!timeline || flows.length === 0) return;
+    if (!timeline || flows.length === 0) {
+      infra.notMeasured!.restarts = timeline ? 'no flow of the stage to place its window' : 'no infrastructure samples were taken';
+      return;
+    }
     const window = {
       stage: stageName(level),
       start: Math.min(...flows.map((r) => r.startedAt)),
@@ -127,7 +161,9 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
     };
     const [row] = aggregateStages(parseSamples(timeline), [window]);
     if (!row) return;
-    infra.restarts = row.restarts.by;
+    // Restart counts exist only where a source counted them; otherwise the total says why none did.
+    if (typeof row.restarts.total === 'number') infra.restarts = row.restarts.by;
+    else infra.notMeasured!.restarts = row.restarts.total.na;
     await testInfo.attach(INFRA_ROW_ATTACHMENT, {
       body: JSON.stringify({ ...toInfraRow(row), stage: level }),
       contentType: 'application/json',
@@ -145,6 +181,8 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
     ...(cfg.STAGE_DURATION || sharded ? {} : { expectedFlows: level * cfg.ROUNDS }),
   });
   await testInfo.attach(GATE_RESULT_ATTACHMENT, { body: JSON.stringify(verdict), contentType: 'application/json' });
+  // Not passed, not failed: what the gate could not evaluate is said where the user looks (the HTML report, the terminal).
+  for (const line of verdict.notEvaluated) testInfo.annotations.push({ type: 'not evaluated', description: line });
   expect(stage.flows, `${stageName(level)} produced results`).toBeGreaterThan(0);
   expect(verdict.reasons, `${stageName(level)} gate, on ${verdict.flows} flows`).toEqual([]);
 });

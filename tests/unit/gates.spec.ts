@@ -45,7 +45,7 @@ const withCounter = (name: keyof Correctness, evidence: string): Partial<WorkerR
 });
 
 test('a clean stage passes its gate', () => {
-  expect(gate(flows(4, 4))).toEqual({ stage: 4, passed: true, reasons: [], flows: 4 });
+  expect(gate(flows(4, 4))).toMatchObject({ stage: 4, passed: true, reasons: [], flows: 4 });
 });
 
 const P0: [keyof Correctness, RegExp][] = [
@@ -163,4 +163,22 @@ test('requires 100% completed flows up to C8 and 99% from C16', () => {
   );
   expect(gate(oneFailed(16, 200)).reasons.filter((r) => /success/.test(r))).toEqual([]);
   expect(gate(oneFailed(16, 16)).reasons).toContainEqual(expect.stringMatching(/completed-flow success 93.8% below 99.0% for C16/));
+});
+
+test('a stop condition with no reading is named as not evaluated, with why, instead of passing', () => {
+  const verdict = gate(flows(2, 2), {
+    infra: { notMeasured: { backlog: 'the target offers no backlog gauge', hostAfterCooldown: 'target host not sampled' } },
+  });
+  expect(verdict.passed).toBe(true);
+  expect(verdict.notEvaluated).toEqual(
+    expect.arrayContaining([
+      'component restarts: not measured (the infrastructure sampler had no reading)',
+      'backlog drained after cooldown: not measured (the target offers no backlog gauge)',
+      'host CPU and memory after cooldown: not measured (target host not sampled)',
+    ]),
+  );
+  const measured = gate(flows(2, 2), {
+    infra: { restarts: { backend: 0 }, backlogDrained: true, hostCpuAfterCooldown: 0.1, hostMemoryAfterCooldown: 0.2 },
+  });
+  expect(measured.notEvaluated.filter((line) => !line.startsWith('P0'))).toEqual([]);
 });
