@@ -1,97 +1,12 @@
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+// The profile reporter's output: the files it writes and where, the same report in any order,
+// progress lines, and the run's status following the profile. Attachments: reporter-profile-reporter-attachments.spec.ts.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { WORKER_RESULT_ATTACHMENT, WORKER_RESULT_CONTENT_TYPE, WorkerResult } from '../../contract/worker-result.ts';
+import type { FullConfig, FullResult, Suite } from '@playwright/test/reporter';
+import { WorkerResult } from '../../contract/worker-result.ts';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
-import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT, Report } from '../../reporter/schema.ts';
-import { baseWorkerResult } from '../../reporter/synthetic.ts';
-
-type Attachment = TestResult['attachments'][number];
-interface TestEnd {
-  test: TestCase;
-  result: TestResult;
-}
-
-const T0 = Date.UTC(2026, 5, 6, 12);
-const METADATA = { runId: 'run-e2e', mode: 'status', target: 'sandbox', levels: [1, 2] };
-
-const attachment = (name: string, body: unknown, contentType: string): Attachment => ({
-  name,
-  contentType,
-  body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-});
-const workerAttachment = (body: unknown, contentType = WORKER_RESULT_CONTENT_TYPE) =>
-  attachment(WORKER_RESULT_ATTACHMENT, body, contentType);
-
-function testEnd(
-  project: string,
-  title: string,
-  attachments: Attachment[],
-  status: TestResult['status'] = 'passed',
-  repeatEachIndex = 0,
-): TestEnd {
-  const test = {
-    parent: { project: () => ({ name: project }) },
-    titlePath: () => ['', project, 'escrow-flow.spec.ts', title],
-    repeatEachIndex,
-  };
-  const result = { retry: 0, status, attachments, startTime: new Date(T0), duration: 3_000, parallelIndex: repeatEachIndex };
-  return { test: test as unknown as TestCase, result: result as unknown as TestResult };
-}
-
-function flow(stage: number, n: number, extra: Partial<WorkerResult> = {}): WorkerResult {
-  const workerId = `C${stage}-W${String(n).padStart(2, '0')}`;
-  return baseWorkerResult({
-    stage,
-    workerId,
-    runId: `run-e2e-${workerId}`,
-    // Each flow has its own payment: ids shared between flows are a stop condition.
-    paymentId: `payment-${workerId}`,
-    startedAt: T0 + n,
-    endedAt: T0 + 2_000 + n,
-    timingsMs: { ...baseWorkerResult().timingsMs, total: 2_000 },
-    calls: [{ op: 'login', status: 200, outcome: 'ok', startedAt: T0 + n, durationMs: 100 + n, timedOut: false }],
-    notifications: [{ step: 'offer_accepted', recipient: 'seller-1', observed: true, latencyMs: 300 + n, duplicates: 0 }],
-    ...extra,
-  });
-}
-const flowEnd = (result: WorkerResult, status: TestResult['status'] = 'passed') =>
-  testEnd(`C${result.stage}`, `escrow flow`, [workerAttachment(result)], status, Number(result.workerId.slice(-2)) - 1);
-
-async function runReporter(
-  rootDir: string,
-  ends: TestEnd[],
-  options: { metadata?: Record<string, unknown>; outputDir?: string; status?: FullResult['status'] } = {},
-) {
-  const reporter = new ProfileReporter({ outputDir: options.outputDir ?? rootDir, progress: false });
-  const projects = [...new Set(ends.map((e) => e.test.parent.project()!.name))];
-  const suite = {
-    suites: projects.map((title) => ({ title, allTests: () => ends.filter((e) => e.test.parent.project()!.name === title) })),
-  };
-  reporter.onBegin({ rootDir, metadata: options.metadata ?? METADATA } as unknown as FullConfig, suite as unknown as Suite);
-  for (const { test, result } of ends) reporter.onTestEnd(test, result);
-  return reporter.onEnd({ status: options.status ?? 'passed' } as FullResult);
-}
-
-/** console.log lines written while `work` runs. */
-async function logged<T>(work: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (line: string) => lines.push(line);
-  try {
-    return { value: await work(), lines };
-  } finally {
-    console.log = log;
-  }
-}
-const readReport = (runDir: string) => Report.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
-/** Every file under dir, relative, sorted. */
-const filesUnder = (dir: string): string[] =>
-  (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
-    .sort();
+import { filesUnder, flow, flowEnd, logged, METADATA, readReport, runReporter, T0 } from './support/profile-reporter-run.ts';
 
 test('writes report.md, report.json, a worker file per flow and the charts under outputDir/<runId>', async ({}, testInfo) => {
   const dir = testInfo.outputPath('out');
@@ -134,68 +49,6 @@ test('gives the same report whatever order results arrive in, as merge-reports o
   await runReporter(testInfo.outputPath('b'), [...ends].reverse());
   const comparable = (dir: string) => ({ ...readReport(path.join(dir, 'run-e2e')), generatedAt: '' });
   expect(comparable(testInfo.outputPath('b'))).toEqual(comparable(testInfo.outputPath('a')));
-});
-
-test('a malformed or mistyped worker result becomes a collection error, a missing one a flow the runner reports; both fail the stage', async ({}, testInfo) => {
-  const dir = testInfo.outputPath('out');
-  await runReporter(dir, [
-    flowEnd(flow(1, 1)),
-    testEnd('C2', 'not json', [workerAttachment('{oops')]),
-    testEnd('C2', 'wrong shape', [workerAttachment({ workerId: 7 })]),
-    testEnd('C2', 'wrong type', [workerAttachment(flow(2, 3), 'application/json')]),
-    testEnd('C2', 'no attachment', [], 'timedOut'),
-  ]);
-  const report = readReport(path.join(dir, 'run-e2e'));
-  expect(report.collectionErrors.map((e) => [e.stage, e.test.split(' › ').pop(), e.message.split(':')[0]])).toEqual([
-    [2, 'not json (retry 0)', 'escrow-worker-result is not JSON'],
-    [2, 'wrong shape (retry 0)', 'escrow-worker-result does not match its schema'],
-    [2, 'wrong type (retry 0)', `escrow-worker-result has content type "application/json", expected "${WORKER_RESULT_CONTENT_TYPE}"`],
-  ]);
-  expect(report.stages[1]).toMatchObject({ stage: 2, flows: 1, fail: 1, runnerReported: 1, collectionErrors: 3, passed: false });
-  expect(report.stages[1]!.failures[0]!.examples[0]).toContain('the flow did not report a result (test timedOut)');
-  expect(report).toMatchObject({ overall: 'fail', safeConcurrency: 1 });
-  expect(report.findings.map((f) => f.title)).toContain('Worker results missing or unreadable');
-});
-
-test('a failed test whose worker result says pass counts against its stage', async ({}, testInfo) => {
-  const dir = testInfo.outputPath('out');
-  await runReporter(dir, [flowEnd(flow(1, 1), 'timedOut')]);
-  const report = readReport(path.join(dir, 'run-e2e'));
-  expect(report.collectionErrors.map((e) => e.message)).toEqual(['test ended timedOut but worker result C1-W01 says pass']);
-  expect(report.stages[0]!.passed).toBe(false);
-});
-
-test('a failed multi-flow test (FLOWS_PER_WORKER) with one failed flow does not flag its passing siblings', async ({}, testInfo) => {
-  const dir = testInfo.outputPath('out');
-  const both = [flow(2, 1), { ...flow(2, 2), status: 'fail' as const, classification: 'product' as const }];
-  await runReporter(dir, [
-    testEnd(
-      'C2',
-      'escrow flow',
-      both.map((f) => workerAttachment(f)),
-      'failed',
-    ),
-  ]);
-  const report = readReport(path.join(dir, 'run-e2e'));
-  expect(report.collectionErrors).toEqual([]);
-  expect(report.stages[0]).toMatchObject({ flows: 2, pass: 1, fail: 1 });
-});
-
-test('collects gate verdicts and infrastructure rows from their attachments', async ({}, testInfo) => {
-  const dir = testInfo.outputPath('out');
-  const gate = testEnd('gates', 'C2 gate', [
-    attachment(GATE_RESULT_ATTACHMENT, { stage: 2, passed: false, reasons: ['5xx 2% > 1%'] }, 'application/json'),
-    attachment(
-      INFRA_ROW_ATTACHMENT,
-      { stage: 2, backend: '40% / 300 MB', scanner: '5% / 80 MB', mongo: 'n/a', postgres: '12 conns', redis: 'n/a', restarts: 1 },
-      'application/json',
-    ),
-  ]);
-  await runReporter(dir, [flowEnd(flow(1, 1)), flowEnd(flow(2, 1)), gate]);
-  const report = readReport(path.join(dir, 'run-e2e'));
-  expect(report.stages[1]!.gate).toEqual({ passed: false, reasons: ['5xx 2% > 1%'] });
-  expect(report.infrastructure.rows.map((r) => r.restarts)).toEqual([1]);
-  expect(report).toMatchObject({ safeConcurrency: 1, stopReason: 'C2 failed: gate: 5xx 2% > 1%' });
 });
 
 test('without metadata the run id, mode and target come from the results; without outputDir it writes where config/paths.ts says', async ({}, testInfo) => {
@@ -246,43 +99,6 @@ test('prints one progress line per finished flow of a stage, counting its tests 
   }
   expect(reporter.printsToStdio()).toBe(false);
   expect(lines).toEqual(['C8  1/8 flows · p95 total 2 s · 0 failed', 'C8  2/8 flows · p95 total 2.1 s · 1 failed']);
-});
-
-test('secrets in worker results and metadata reach no output file', async ({}, testInfo) => {
-  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidXllciJ9.c2lnbmF0dXJlLXNlY3JldA';
-  const privateKey = `0x${'4f'.repeat(32)}`;
-  const leaky = flow(1, 1, {
-    status: 'fail',
-    classification: 'setup',
-    errors: [{ step: 'login', message: `login with ${jwt} against postgres://u:pw@host:5432/escrow failed`, class: 'setup' }],
-    evidence: [`ledger read from postgres://u:pw@host/escrow with Bearer ${jwt}`],
-    target: { url: 'http://admin:s3cretpw@127.0.0.1:4000', versions: { backend: { version: '0.1.0' } } },
-  });
-  const body = { ...leaky, privateKey, target: { ...leaky.target, privateKey } };
-  const dir = testInfo.outputPath('out');
-  const gate = attachment(
-    GATE_RESULT_ATTACHMENT,
-    { stage: 1, passed: false, reasons: [`login with ${jwt} answered 500`] },
-    'application/json',
-  );
-  await runReporter(
-    dir,
-    [
-      testEnd('C1', 'leaky flow', [workerAttachment(body)], 'failed'),
-      testEnd('C1', 'leaky garbage', [workerAttachment(`{"privateKey": "${privateKey}", "token": "${jwt}"`)], 'failed'),
-      testEnd('gates', 'C1 gate', [gate]),
-    ],
-    { metadata: { ...METADATA, target: 'postgres://u:pw@host:5432/escrow', privateKey } },
-  );
-  const runDir = path.join(dir, 'run-e2e');
-  const files = filesUnder(runDir);
-  expect(files).toContain('workers/C1-W01.json');
-  for (const file of files) {
-    const text = readFileSync(path.join(runDir, file), 'utf8');
-    for (const secret of [jwt, privateKey, 'u:pw@', 's3cretpw']) expect(text, `${secret} in ${file}`).not.toContain(secret);
-  }
-  expect(readFileSync(path.join(runDir, 'report.md'), 'utf8')).toContain('postgres://u:***@host:5432/escrow');
-  expect(readReport(runDir).stages[0]!.gate).toEqual({ passed: false, reasons: ['login with *** answered 500'] });
 });
 
 /** A flow whose create-payment-intent call took `ms`: two such stages in a row are a stop condition (no flow fails). */
