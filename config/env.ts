@@ -76,6 +76,12 @@ export const EnvSchema = z.object({
     )
     .optional(),
   PAYMENT_MODE: PaymentMode.optional(),
+  /** Pre-provisioned users (JSON or CSV, config/provisioned-users.ts), for a target without self-registration. */
+  TARGET_USERS_FILE: z
+    .string()
+    .trim()
+    .refine((path) => existsSync(path), 'names no file')
+    .optional(),
   /** Prometheus endpoints of the target's components, e.g. backend=https://dev.example.com/metrics,node=http://10.0.0.5:9100/metrics. */
   TARGET_METRICS: z
     .string()

@@ -20,7 +20,10 @@ export async function checkNotificationLists(
 ): Promise<void> {
   await Promise.all(
     actors.map(async (actor) => {
-      const listed = ok(await offeredOp(api, 'listNotifications', 'notificationList')(actor.token)).notifications;
+      // A provisioned user's notifications from before this flow are not this flow's to judge.
+      const listed = ok(await offeredOp(api, 'listNotifications', 'notificationList')(actor.token)).notifications.filter(
+        (n) => !actor.before?.notifications.has(n.id),
+      );
       for (const n of listed) {
         if (n.recipientId !== actor.id)
           recorder.count(

@@ -38,6 +38,8 @@ export interface Actor {
   username: string;
   password: string;
   token: string;
+  /** A pre-provisioned user's requests and notifications from before this flow: not this flow's to judge. */
+  before?: { requests: ReadonlySet<string>; notifications: ReadonlySet<string> };
 }
 
 export interface Actors {

@@ -24,6 +24,7 @@ import { startCoordinator } from './coordinator.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from '../config/selection.ts';
+import { checkEnoughUsers, loadProvisionedUsers } from '../config/provisioned-users.ts';
 import { RUN_ENV } from '../config/run-env.ts';
 
 export { RUN_ENV };
@@ -76,7 +77,8 @@ async function preflight(started: Stop[]): Promise<void> {
     if (cfg.mode === 'fixture' && cfg.BASE_URL) refuseFixtureHost(cfg.BASE_URL, cfg.FIXTURE_ALLOWED_HOSTS);
     if (cfg.mode === 'live' && cfg.CHAIN_ID) refuseMainnet(cfg.CHAIN_ID);
   });
-  const flows = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv).reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
+  const levels = selectedLevels(cfg.CONCURRENCY_LEVELS, process.argv);
+  const flows = levels.reduce((sum, level) => sum + level * cfg.ROUNDS, 0);
   // Live mode against a deployment: the funder, its chain and its balance are checked through the RPC alone.
   let funder: Funder | undefined;
   if (cfg.mode === 'live' && !cfg.sandbox) {
@@ -100,7 +102,12 @@ async function preflight(started: Stop[]): Promise<void> {
       refuseModeWithoutRoute(cfg.mode, chainInfo, ctx);
     }
     const caps = capabilitiesOf(adapter, driver, chainInfo);
-    await preflightCheck('capabilities', ctx, () => refuseMissingCapabilities(cfg.mode, caps, adapter.name, ctx));
+    await preflightCheck('capabilities', ctx, () => {
+      refuseMissingCapabilities(cfg.mode, caps, adapter.name, ctx, cfg.TARGET_USERS_FILE);
+      // Provisioned users: enough for the highest level selected, every flow at once with users of its own.
+      if (cfg.TARGET_USERS_FILE)
+        checkEnoughUsers(loadProvisionedUsers(cfg.TARGET_USERS_FILE), Math.max(...levels), cfg.SELLERS_PER_WORKER, cfg.TARGET_USERS_FILE);
+    });
     if (cfg.mode === 'live' && cfg.sandbox && chainInfo) {
       const rpcUrl = chainInfo.rpcUrl!;
       const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };

@@ -267,11 +267,17 @@ export function refuseModeWithoutRoute(
 }
 
 /** Refuses, before any flow, a run whose mode or setup needs a capability the target lacks; names each one. */
-export function refuseMissingCapabilities(mode: PaymentMode, caps: Capabilities, adapter: string, ctx: PreflightContext): void {
-  const missing = [...missingFor(mode, caps), ...(caps.registration ? [] : (['registration'] as const))];
+export function refuseMissingCapabilities(
+  mode: PaymentMode,
+  caps: Capabilities,
+  adapter: string,
+  ctx: PreflightContext,
+  usersFile?: string,
+): void {
+  const missing = [...missingFor(mode, caps), ...(caps.registration || usersFile ? [] : (['registration'] as const))];
   if (!missing.length) return;
   const { named } = describeTarget(ctx);
-  const needs = missing.map((c) => `${notOffered(c)} (${c})`).join('; ');
+  const needs = missing.map((c) => `${notOffered(c)} (${c}${c === 'registration' ? ': set TARGET_USERS_FILE' : ''})`).join('; ');
   throw new PreflightError('capabilities', `PAYMENT_MODE=${mode} against ${named} through adapter ${adapter}: ${needs}`);
 }
 
