@@ -17,7 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { Health, RequestDetail } from '../contract/http.ts';
-import { HttpEscrowDriver } from '../adapters/sandbox/driver.ts';
+import sandboxAdapter from '../adapters/sandbox/index.ts';
+import type { EscrowDriver } from '../driver/types.ts';
 import type { ApiResult, CallRecord } from '../driver/types.ts';
 import { redact } from '../lib/redact.ts';
 import { startSandbox } from '../sandbox/src/launcher/sandbox.ts';
@@ -71,7 +72,7 @@ interface Endpoint {
   path: string;
   token?: string;
   schema: z.ZodType;
-  call: (driver: HttpEscrowDriver) => Promise<ApiResult<unknown>>;
+  call: (driver: EscrowDriver) => Promise<ApiResult<unknown>>;
 }
 
 async function measureEndpoint(baseUrl: string, ep: Endpoint, calls: number, warmup: number): Promise<EndpointOverhead> {
@@ -79,8 +80,14 @@ async function measureEndpoint(baseUrl: string, ep: Endpoint, calls: number, war
   const rawAgent = new Agent(agentOptions);
   const records: CallRecord[] = [];
   // As the flows build it (fixtures/flow.ts): bodies kept (redacted) and every record handed to onCall.
-  const driver = new HttpEscrowDriver(baseUrl, { dispatcher: new Agent(agentOptions), onCall: (r) => records.push(r), keepBodies: true });
-  const lean = new HttpEscrowDriver(baseUrl, { dispatcher: new Agent(agentOptions) });
+  const driver = sandboxAdapter.driver({
+    baseUrl,
+    timeoutMs: 30_000,
+    dispatcher: new Agent(agentOptions),
+    onCall: (r) => records.push(r),
+    keepBodies: true,
+  });
+  const lean = sandboxAdapter.driver({ baseUrl, timeoutMs: 30_000, dispatcher: new Agent(agentOptions) });
   const url = new URL(ep.path, baseUrl);
   const headers = ep.token ? { authorization: `Bearer ${ep.token}` } : {};
   let responseBytes = 0;
@@ -109,7 +116,7 @@ async function measureEndpoint(baseUrl: string, ep: Endpoint, calls: number, war
     lastBody = text;
     return ms;
   };
-  const viaDriver = async (d: HttpEscrowDriver): Promise<{ recorded: number; wall: number }> => {
+  const viaDriver = async (d: EscrowDriver): Promise<{ recorded: number; wall: number }> => {
     const t0 = performance.now();
     const res = await ep.call(d);
     const wall = performance.now() - t0;
@@ -147,7 +154,7 @@ async function measureEndpoint(baseUrl: string, ep: Endpoint, calls: number, war
     }
     records.length = 0;
   }
-  await Promise.all([driver.close(), lean.close(), rawAgent.close(), rawSignalAgent.close()]);
+  await Promise.all([driver.close?.(), lean.close?.(), rawAgent.close(), rawSignalAgent.close()]);
   const s = {
     raw: stats(arms.raw),
     driver: stats(arms.driver),
@@ -196,10 +203,10 @@ async function measureEndpoint(baseUrl: string, ep: Endpoint, calls: number, war
 }
 
 /** A request with three offers, so GET /requests/:id answers a realistic body (the flow reads it after the accepts). */
-async function seedRequest(driver: HttpEscrowDriver): Promise<{ token: string; requestId: string }> {
+async function seedRequest(driver: EscrowDriver): Promise<{ token: string; requestId: string }> {
   const tag = randomBytes(4).toString('hex');
   const register = async (role: 'buyer' | 'seller', i: number) => {
-    const res = await driver.register({ username: `bench-${tag}-${role}-${i}`, password: 'correct horse battery', role });
+    const res = await driver.register!({ username: `bench-${tag}-${role}-${i}`, password: 'correct horse battery', role });
     if (!res.ok) throw new Error(`register: ${res.status} ${res.error?.message}`);
     return res.data;
   };
@@ -226,12 +233,12 @@ export async function timingOverhead(calls = 1000, warmup = 100): Promise<Overhe
   const forget = onInterrupt(() => sandbox.stop());
   try {
     const sandboxStartS = round((performance.now() - t0) / 1000, 1)!;
-    const setup = new HttpEscrowDriver(sandbox.url);
+    const setup = sandboxAdapter.driver({ baseUrl: sandbox.url, timeoutMs: 30_000 });
     const { token, requestId } = await seedRequest(setup);
-    await setup.close();
+    await setup.close?.();
     const endpoints: Endpoint[] = [
       { name: 'getRequest', path: `/requests/${requestId}`, token, schema: RequestDetail, call: (d) => d.getRequest(token, requestId) },
-      { name: 'health', path: '/health', schema: Health, call: (d) => d.health() },
+      { name: 'health', path: '/health', schema: Health, call: (d) => d.health!() },
     ];
     const measured: EndpointOverhead[] = [];
     for (const ep of endpoints) {
