@@ -155,7 +155,12 @@ test('a flow that ended before a probe, in a mode that measures it, says so', ()
 test('the gate takes a null counter as not measured, not as a violation; a counted one still stops the ramp', () => {
   const judge = (results: WorkerResult[], mode: PaymentMode) =>
     evaluateGate({ stage: summarizeStage(2, results, null, 0), previous: [], results, mode });
-  expect(judge([flow(2, 1, 'status'), flow(2, 2, 'status')], 'status')).toEqual({ stage: 2, passed: true, reasons: [], flows: 2 });
+  const status = judge([flow(2, 1, 'status'), flow(2, 2, 'status')], 'status');
+  expect(status).toMatchObject({ stage: 2, passed: true, reasons: [], flows: 2 });
+  // Not a pass either: the gate names each counter it could not evaluate, with the flows' reason.
+  expect(status.notEvaluated.filter((line) => line.startsWith('P0 duplicate ledger credit'))).toEqual([
+    expect.stringMatching(/^P0 duplicate ledger credit: not measured \(.+\)$/),
+  ]);
   const dup = { ...flow(2, 2, 'fixture', { duplicateCredits: 1 }), status: 'fail' as const, classification: 'product' as const };
   expect(judge([flow(2, 1, 'fixture'), dup], 'fixture').reasons[0]).toMatch(/^P0 duplicate ledger credit: 1 in C2/);
 });
