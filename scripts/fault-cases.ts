@@ -132,14 +132,16 @@ export const CASES: FaultCase[] = [
   },
 ];
 
-/** No false alarms: clean stages that must pass their gate with no P0 finding. */
+/** No false alarms: clean stages that must pass their gate, every flow passing, with no P0 finding. */
 export interface Control {
   name: string;
-  mode: 'status' | 'live';
+  mode: 'fixture' | 'status' | 'live';
+  /** The stage's concurrency level: it must run this many flows, all passing. */
+  level: number;
 }
 export const CONTROLS: Control[] = [
-  { name: 'clean C4, status mode, run 1', mode: 'status' },
-  { name: 'clean C4, status mode, run 2', mode: 'status' },
-  { name: 'clean C4, status mode, run 3', mode: 'status' },
-  { name: 'clean C4, live mode', mode: 'live' },
+  { name: 'clean C4, status mode, run 1', mode: 'status', level: 4 },
+  { name: 'clean C4, status mode, run 2', mode: 'status', level: 4 },
+  { name: 'clean C4, status mode, run 3', mode: 'status', level: 4 },
+  { name: 'clean C4, live mode', mode: 'live', level: 4 },
 ];
