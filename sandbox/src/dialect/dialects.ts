@@ -4,11 +4,8 @@ import { StartupError, type ComponentName } from '../launcher/startup-error.ts';
 export const DIALECTS = ['bazaar'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-/**
- * The dialect's component name. ComponentName (launcher/startup-error.ts) does not list it yet; until it does,
- * the name is widened here, in one place: at runtime it is only a label in messages and logs.
- */
-export const DIALECT_COMPONENT = 'dialect' as string as Exclude<ComponentName, 'launcher'>;
+/** The dialect's component name, in messages, logs and the sandbox's component list. */
+export const DIALECT_COMPONENT = 'dialect' satisfies ComponentName;
 
 /** SANDBOX_DIALECT (or startSandbox's `dialect`): unset or empty is none; anything else must be a known dialect. */
 export function parseDialect(value: string | undefined): Dialect | undefined {
