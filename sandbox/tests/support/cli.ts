@@ -19,6 +19,7 @@ const SANDBOX_INPUTS = [
   'REDIS_URL',
   'SANDBOX_FAULTS',
   'SANDBOX_PORT',
+  'SANDBOX_DIALECT',
 ];
 
 /** True while `pid` exists; false only on ESRCH (EPERM would mean it exists). */
