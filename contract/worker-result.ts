@@ -272,6 +272,9 @@ export const WorkerResult = z.object({
     url: z.string(),
     versions: z.record(z.string(), z.object({ version: z.string(), gitSha: z.string().optional() })),
     gitSha: z.string().optional(),
+    /** The target adapter the flow ran through (TARGET_ADAPTER), and what the target does not offer, in words. */
+    adapter: z.string().optional(),
+    notOffered: z.array(z.string()).optional(),
   }),
 });
 export type WorkerResult = z.infer<typeof WorkerResult>;

@@ -38,6 +38,10 @@ export const CAPABILITY_NAMES: Record<Capability, string> = {
 
 export const notOffered = (capability: Capability): string => `the target offers no ${CAPABILITY_NAMES[capability]}`;
 
+/** Every capability the target lacks, in the words reports use ("the target offers no ledger read"). */
+export const notOfferedBy = (caps: Capabilities): string[] =>
+  (Object.keys(CAPABILITY_NAMES) as Capability[]).filter((c) => !caps[c]).map(notOffered);
+
 /** Chain facts, when the target offers them, decide the test routes; a target that does not say is taken at its methods. */
 export function capabilitiesOf(adapter: Pick<TargetAdapter, 'capabilities'>, driver: EscrowDriver, chain: ChainInfo | null): Capabilities {
   const declared = adapter.capabilities ?? {};

@@ -78,11 +78,17 @@ export function parseFrom<T>(
 /** One verdict per stage: every gate of the stage must pass, and all their reasons are kept. */
 export function gatesByStage(gates: readonly GateResult[]): Record<number, StageGate> {
   const byStage: Record<number, StageGate> = {};
-  for (const { stage, passed, reasons, flows } of gates) {
+  for (const { stage, passed, reasons, flows, notEvaluated } of gates) {
     const before = byStage[stage] ?? { passed: true, reasons: [] };
     // Shards' gates each judge their own flows: the stage's gate judged their sum.
     const judged = flows === undefined && before.flows === undefined ? {} : { flows: (before.flows ?? 0) + (flows ?? 0) };
-    byStage[stage] = { passed: before.passed && passed, reasons: [...before.reasons, ...reasons], ...judged };
+    const unjudged = [...new Set([...(before.notEvaluated ?? []), ...(notEvaluated ?? [])])];
+    byStage[stage] = {
+      passed: before.passed && passed,
+      reasons: [...before.reasons, ...reasons],
+      ...(unjudged.length ? { notEvaluated: unjudged } : {}),
+      ...judged,
+    };
   }
   return byStage;
 }

@@ -106,6 +106,11 @@ export function stageResults(report: Report, charts: readonly ChartRef[]): strin
     }).`,
     ...(lengths.length > 0 ? [`Stage length: ${lengths.join(' · ')}.`] : []),
     ...(stopped.length > 0 ? [`Stopped on a P0 (STOP_ON_P0): ${stopped.join(' · ')}.`] : []),
+    ...report.stages.flatMap((s) =>
+      s.gate?.notEvaluated?.length
+        ? [`Not evaluated by the gate of ${stageName(s.stage)} (no reading: neither passed nor failed): ${s.gate.notEvaluated.join('; ')}.`]
+        : [],
+    ),
     `Passed flows per second: ${throughput.join(' · ') || 'no stage ran'}.`,
     ...(accounted.length > 0 ? [`Every started flow accounted for: ${accounted.join(' · ')}.`] : []),
     ...indeterminateLines(report),

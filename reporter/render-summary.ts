@@ -59,7 +59,8 @@ export function summarySection(report: Report): string[] {
   return [
     '## Summary',
     '',
-    `- Target: ${report.target ?? 'unknown'}`,
+    `- Target: ${report.target ?? 'unknown'}${report.adapter ? ` through adapter ${report.adapter}` : ''}`,
+    ...(report.notOffered.length > 0 ? [`- Not offered by the target, so not measured: ${report.notOffered.join('; ')}`] : []),
     `- Backend/frontend/scanner versions: ${versionsLine(report)}`,
     `- Commit SHAs: ${commitShasLine(report)}`,
     `- Payment mode: ${report.mode ? `${MODE_LABEL[report.mode]} (\`${report.mode}\`)` : 'unknown'}`,

@@ -98,6 +98,8 @@ export const StageGate = z.object({
   reasons: z.array(z.string()),
   /** Flows the gate judged (every round's); absent in gate results written before it was counted. */
   flows: z.number().int().nonnegative().optional(),
+  /** Stop conditions the gate could not evaluate (no reading), each with why; absent in gate results from before. */
+  notEvaluated: z.array(z.string()).optional(),
 });
 export type StageGate = z.infer<typeof StageGate>;
 
@@ -237,6 +239,9 @@ export const Report = z.object({
   runId: z.string(),
   mode: PaymentMode.nullable(),
   target: z.string().nullable(),
+  /** The target adapter the flows ran through, and what the target does not offer (every figure needing it: not measured). */
+  adapter: z.string().nullable().default(null),
+  notOffered: z.array(z.string()).default([]),
   versions: Versions,
   /** The target's own commit (from /version). */
   gitSha: z.string().nullable(),

@@ -139,6 +139,8 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     runId: meta.runId,
     mode: meta.mode,
     target: meta.target,
+    adapter: results.find((r) => r.target.adapter)?.target.adapter ?? null,
+    notOffered: results.find((r) => r.target.notOffered)?.target.notOffered ?? [],
     versions: meta.versions,
     gitSha: meta.gitSha,
     generatedAt: meta.generatedAt,
