@@ -34,13 +34,16 @@ function cleanUp(): Promise<void> {
 }
 
 let interrupted: NodeJS.Signals | undefined;
+/** True while the sandbox starts: it cannot be stopped before startSandbox returns its handle. */
+let starting = false;
+const signalCode = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 130 : 143);
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = signal;
-    err(`doctor: ${signal}: stopping`);
-    // A sandbox still starting is stopped as soon as it is up (main checks `interrupted`).
-    void cleanUp().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    err(`doctor: ${signal}: stopping${starting ? ' once the sandbox has started (its components are then stopped)' : ''}`);
+    // A sandbox still starting is stopped by main as soon as it is up.
+    if (!starting) void cleanUp().then(() => process.exit(signalCode(signal)));
   });
 
 async function main(): Promise<number> {
@@ -56,6 +59,7 @@ async function main(): Promise<number> {
   }
   const { adapter, mode } = config;
   let target: Target;
+  starting = true;
   try {
     target = await openTarget(config, err);
   } catch (e) {
@@ -64,9 +68,11 @@ async function main(): Promise<number> {
       return 1;
     }
     throw e;
+  } finally {
+    starting = false;
   }
   cleanups.push(() => target.stop());
-  if (interrupted) return 1; // the handler stops the sandbox and exits
+  if (interrupted) return signalCode(interrupted); // stopped at once, by main's caller
 
   const checkup = new Checkup();
   let api;
@@ -85,6 +91,8 @@ async function main(): Promise<number> {
   try {
     await examine({ adapter, api, baseUrl: target.url, mode, checkup, timeoutMs: CALL_TIMEOUT_MS, opened: (i) => inboxes.push(i) });
   } catch (e) {
+    // Stopped by a signal: what failed then is the doctor closing its own connections, not the target.
+    if (interrupted) return signalCode(interrupted);
     if (!(e instanceof DoctorFailure)) throw e;
     out(renderTables(checkup, e.step));
     err(failureMessage(e, { target: target.label, adapter: adapter.name, mode }));
@@ -106,4 +114,4 @@ try {
 } finally {
   await cleanUp();
 }
-process.exit(interrupted ? (interrupted === 'SIGINT' ? 130 : 143) : code);
+process.exit(interrupted ? signalCode(interrupted) : code);

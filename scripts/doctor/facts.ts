@@ -93,7 +93,9 @@ export function judgeCapabilities(
       {
         got: notOffered('registration'),
         expected: 'self-registration (register) of one buyer and 2 sellers, the users the doctor checks the flow with',
-        action: 'add register to the adapter when the target has a test registration; the doctor cannot check a target without one yet',
+        action:
+          'add register to the adapter when the target has a test registration; the doctor creates its own users ' +
+          'and does not read TARGET_USERS_FILE, so it cannot check a target without one yet',
       },
       { result: 'not offered' },
     );
