@@ -1,7 +1,8 @@
 // What the chain itself says about a payment, read straight from its RPC: the evidence probe's independent source.
 import type { JsonRpcApiProvider, Provider } from 'ethers';
 import { viaChainRpc } from '../driver/errors.ts';
-import type { judgeChainEvidence, ReceiptLike } from './evidence.ts';
+import type { judgeChainEvidence } from './evidence.ts';
+import type { ReceiptLike } from './transfers.ts';
 
 const TX_HASH = /^0x[0-9a-fA-F]{64}$/;
 

@@ -9,7 +9,7 @@ import type { FlowRecorder } from './recorder.ts';
 import type { Actor } from './kit.ts';
 import { ok } from './steps.ts';
 
-export { TRANSFER_TOPIC } from './evidence.ts';
+export { TRANSFER_TOPIC } from './transfers.ts';
 
 /** Exactly one escrow credit and at most one release; every journal sums to zero; release equals credit. */
 export async function checkLedger(recorder: FlowRecorder, api: EscrowDriver, buyer: Actor, paymentId: string): Promise<void> {

@@ -9,14 +9,8 @@ import { loadAdapter } from '../driver/load-adapter.ts';
 import type { ChainInfo } from '../contract/http.ts';
 import { startSampler, type RunningSampler } from '../sampler/main.ts';
 import { ConfigError, parseEnv, type SuiteConfig } from '../config/env.ts';
-import {
-  PreflightError,
-  answeredWithError,
-  preflightCheck,
-  refuseMissingCapabilities,
-  refuseModeWithoutRoute,
-  type PreflightContext,
-} from './preflight.ts';
+import { PreflightError, answeredWithError, preflightCheck, type PreflightContext } from './preflight.ts';
+import { refuseMissingCapabilities, refuseModeWithoutRoute } from './refusals.ts';
 import { infraTimeline } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { readSandboxState } from '../config/sandbox-state.ts';

@@ -1,9 +1,6 @@
 // A run that cannot start says so in one message: which preflight check failed, the value it
 // saw (secrets masked), the likely cause and what to do - never a stack trace or a code frame,
 // which only tell the user where in this suite the check lives.
-import type { ChainInfo } from '../contract/http.ts';
-import type { PaymentMode } from '../contract/worker-result.ts';
-import { missingFor, notOffered, type Capabilities } from '../driver/capabilities.ts';
 import { AdapterError } from '../driver/load-adapter.ts';
 import { ContractViolationError, TargetTimeoutError, TargetUnreachableError } from '../driver/errors.ts';
 import { ConfigError, maskValue, parseEnv, type SuiteConfig } from '../config/env.ts';
@@ -108,7 +105,7 @@ function systemCode(err: unknown): string | undefined {
 }
 
 /** The target as messages show it (masked), as `VAR=value`, and where the user fixes it. */
-function describeTarget(ctx: PreflightContext): { target: string; named: string; checkUrl: string } {
+export function describeTarget(ctx: PreflightContext): { target: string; named: string; checkUrl: string } {
   if (!ctx.target) return { target: 'the target', named: 'the target', checkUrl: 'BASE_URL' };
   const target = maskValue(ctx.target.from, ctx.target.url);
   return {
@@ -232,53 +229,6 @@ export function answeredWithError(
               action: `check ${checkUrl}`,
             };
   return new PreflightError(check, `${named} answered ${request} with HTTP ${status}${shown}`, advice);
-}
-
-/**
- * Refuses a PAYMENT_MODE whose route the target does not offer, as its `GET /chain` says: fixture mode
- * without fixture deposits, status mode without the status route. Both before any flow runs.
- */
-export function refuseModeWithoutRoute(
-  mode: PaymentMode,
-  chain: Pick<ChainInfo, 'fixturesEnabled' | 'statusRouteEnabled'>,
-  ctx: PreflightContext,
-): void {
-  const { named } = describeTarget(ctx);
-  if (mode === 'fixture' && !chain.fixturesEnabled) {
-    throw new PreflightError('chain', `PAYMENT_MODE=fixture but ${named} has no fixture deposits (GET /chain fixturesEnabled=false)`, {
-      cause: 'the backend was started without fixture deposits',
-      action: 'enable fixture deposits on that test deployment, or run another PAYMENT_MODE (status, dry, live)',
-    });
-  }
-  // Only an explicit false refuses. `statusRouteEnabled` is optional in the contract: a backend that predates it, or
-  // another implementation of the contract, does not advertise it and may well offer the route, so its silence is
-  // not a refusal; if the route is missing there, the flows' setStatus calls fail and say so.
-  if (mode === 'status' && chain.statusRouteEnabled === false) {
-    throw new PreflightError(
-      'chain',
-      `PAYMENT_MODE=status but ${named} does not offer the status route POST /requests/:id/status (GET /chain statusRouteEnabled=false)`,
-      {
-        cause: 'the backend was started without the status route (the sandbox: SANDBOX_STATUS_ROUTE=0)',
-        action:
-          'enable the status route on that test deployment (for the sandbox, unset SANDBOX_STATUS_ROUTE), or run another PAYMENT_MODE (fixture, dry, live)',
-      },
-    );
-  }
-}
-
-/** Refuses, before any flow, a run whose mode or setup needs a capability the target lacks; names each one. */
-export function refuseMissingCapabilities(
-  mode: PaymentMode,
-  caps: Capabilities,
-  adapter: string,
-  ctx: PreflightContext,
-  usersFile?: string,
-): void {
-  const missing = [...missingFor(mode, caps), ...(caps.registration || usersFile ? [] : (['registration'] as const))];
-  if (!missing.length) return;
-  const { named } = describeTarget(ctx);
-  const needs = missing.map((c) => `${notOffered(c)} (${c}${c === 'registration' ? ': set TARGET_USERS_FILE' : ''})`).join('; ');
-  throw new PreflightError('capabilities', `PAYMENT_MODE=${mode} against ${named} through adapter ${adapter}: ${needs}`);
 }
 
 /** Runs one preflight check; an expected failure leaves it as a PreflightError (see toPreflightError). */

@@ -3,7 +3,8 @@
 // status mode against a target that says it does not offer it. Also the behind-the-API fault helper.
 import { test as base } from '@playwright/test';
 import { ChainInfo } from '../../contract/http.ts';
-import { PreflightError, refuseModeWithoutRoute } from '../../runner/preflight.ts';
+import { PreflightError } from '../../runner/preflight.ts';
+import { refuseModeWithoutRoute } from '../../runner/refusals.ts';
 import { markPaidBehindApi } from './support/behind-api.ts';
 import { expect, test } from './support/faulty.ts';
 import { acceptedOffer, data, halfPaidIntent } from './support/flow.ts';

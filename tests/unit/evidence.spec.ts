@@ -2,17 +2,8 @@
 // (support/payment-evidence.ts): every mismatch branch, and a clean payment that has none.
 import { expect, test } from '@playwright/test';
 import type { Payment } from '../../contract/http.ts';
-import {
-  TRANSFER_TOPIC,
-  confirmationMoment,
-  decodeTransfers,
-  describeMismatches,
-  judgeFixtureEvidence,
-  judgeTerms,
-  sumPerDestination,
-  type Confirmed,
-  type ReceiptLike,
-} from '../../flow/evidence.ts';
+import { confirmationMoment, describeMismatches, judgeFixtureEvidence, judgeTerms, type Confirmed } from '../../flow/evidence.ts';
+import { TRANSFER_TOPIC, decodeTransfers, sumPerDestination, type ReceiptLike } from '../../flow/transfers.ts';
 import {
   BUYER,
   DEST,

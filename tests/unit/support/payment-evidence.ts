@@ -2,15 +2,8 @@
 // system-of-record judgements (flow/payment-records.ts): addresses, what is due,
 // Transfer logs and receipts, the chain as the judge sees it, the backend's claim.
 import type { Payment } from '../../../contract/http.ts';
-import {
-  TRANSFER_TOPIC,
-  judgeChainEvidence,
-  type ChainView,
-  type Confirmed,
-  type Due,
-  type LogLike,
-  type ReceiptLike,
-} from '../../../flow/evidence.ts';
+import { judgeChainEvidence, type ChainView, type Confirmed, type Due } from '../../../flow/evidence.ts';
+import { TRANSFER_TOPIC, type LogLike, type ReceiptLike } from '../../../flow/transfers.ts';
 
 export const addr = (byte: string) => `0x${byte.repeat(20)}`;
 export const TOKEN = addr('a1');
