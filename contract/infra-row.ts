@@ -13,7 +13,7 @@ export const InfraRow = z.object({
   mongo: z.string(),
   postgres: z.string(),
   redis: z.string(),
-  /** A count, or display text from the sampler such as `1 (backend 1)` or `n/a (reason)`. */
+  /** A count, or display text from the sampler such as `1 (backend 1)` or `not measured (reason)`. */
   restarts: z.union([z.number().int().nonnegative(), z.string()]),
 });
 export type InfraRow = z.infer<typeof InfraRow>;

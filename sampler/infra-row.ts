@@ -10,12 +10,12 @@ type Part = [label: string, value: Num, unit: string];
 
 const show = (n: number): string => String(Number.isInteger(n) ? n : Number(n.toFixed(1)));
 
-/** `label value unit` parts joined by `, `; a cell where nothing was measured is `n/a (reasons)`. */
+/** `label value unit` parts joined by `, `; a cell where nothing was measured is `not measured (reasons)`. */
 function cell(parts: Part[], suffix = ''): string {
   const reasons = [...new Set(parts.flatMap(([, v]) => (typeof v === 'number' ? [] : [v.na])))];
-  if (reasons.length && parts.every(([, v]) => typeof v !== 'number')) return `n/a (${reasons.join('; ')})`;
+  if (reasons.length && parts.every(([, v]) => typeof v !== 'number')) return `not measured (${reasons.join('; ')})`;
   return (
-    parts.map(([label, v, unit]) => (typeof v === 'number' ? `${label} ${show(v)}${unit}` : `${label} n/a (${v.na})`)).join(', ') + suffix
+    parts.map(([label, v, unit]) => (typeof v === 'number' ? `${label} ${show(v)}${unit}` : `${label} not measured (${v.na})`)).join(', ') + suffix
   );
 }
 
@@ -61,6 +61,6 @@ export function toInfraRow(s: StageInfra): Omit<InfraRow, 'stage'> & { stage: st
     restarts:
       typeof total === 'number'
         ? `${total}${who.length ? ` (${who.map(([name, n]) => `${name} ${n}`).join(', ')})` : ''}`
-        : `n/a (${total.na})`,
+        : `not measured (${total.na})`,
   };
 }

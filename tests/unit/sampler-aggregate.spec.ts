@@ -139,11 +139,11 @@ test('a source that is not there stays n/a with its reason through the aggregate
   expect(toInfraRow(c1!)).toEqual({
     stage: 'C1',
     backend: 'CPU avg 20%, max 30%, RSS max 120 MB',
-    scanner: 'n/a (processes has no scanner.cpuPct; processes has no scanner.rssMb)',
-    mongo: 'n/a (MONGO_URL is not set)',
-    postgres: 'n/a (no pid in /health (state external); no Postgres URL (PG_URL or --pg-url-file))',
-    redis: 'n/a (REDIS_URL is not set)',
-    restarts: 'n/a (no restart counts: processes has no backend.restarts)',
+    scanner: 'not measured (processes has no scanner.cpuPct; processes has no scanner.rssMb)',
+    mongo: 'not measured (MONGO_URL is not set)',
+    postgres: 'not measured (no pid in /health (state external); no Postgres URL (PG_URL or --pg-url-file))',
+    redis: 'not measured (REDIS_URL is not set)',
+    restarts: 'not measured (no restart counts: processes has no backend.restarts)',
   });
   expect(aggregateStages([], [C1])[0]!.host.cpuMax).toEqual({ na: 'no samples in this window' });
 });
