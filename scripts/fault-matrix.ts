@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import * as prettier from 'prettier';
 import type { Report } from '../reporter/schema.ts';
 import { FAULT_NAMES } from '../sandbox/src/faults.ts';
 import { runDir } from '../config/paths.ts';
@@ -160,6 +161,12 @@ function renderDoc(outcomes: Outcome[], controls: ControlOutcome[]): string {
   ].join('\n');
 }
 
+/** The doc as `prettier --write` leaves it, so `npm run lint` passes after a run; a file .prettierignore names stays as rendered. */
+async function formatted(file: string, text: string): Promise<string> {
+  if ((await prettier.getFileInfo(file, { ignorePath: '.prettierignore' })).ignored) return text;
+  return prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+}
+
 const flag = (name: string) =>
   process.argv
     .slice(2)
@@ -205,7 +212,7 @@ if (!only.length || only.includes('clean'))
       `${o.ok ? 'no alarm    ' : 'FALSE ALARM '} ${control.name.padEnd(28)} ${o.seconds.toFixed(0).padStart(4)} s  ${o.ok ? `flows ${o.flows}, P0 ${o.p0}, gate ${o.gate}` : o.problems.join('; ')}`,
     );
   }
-if (!only.length) writeFileSync(target.doc, renderDoc(outcomes, controls));
+if (!only.length) writeFileSync(target.doc, await formatted(target.doc, renderDoc(outcomes, controls)));
 const failed = outcomes.filter((o) => !o.ok).length + controls.filter((o) => !o.ok).length;
 console.log(
   `${outcomes.length + controls.length - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(0)} s`,
