@@ -15,7 +15,8 @@ function cell(parts: Part[], suffix = ''): string {
   const reasons = [...new Set(parts.flatMap(([, v]) => (typeof v === 'number' ? [] : [v.na])))];
   if (reasons.length && parts.every(([, v]) => typeof v !== 'number')) return `not measured (${reasons.join('; ')})`;
   return (
-    parts.map(([label, v, unit]) => (typeof v === 'number' ? `${label} ${show(v)}${unit}` : `${label} not measured (${v.na})`)).join(', ') + suffix
+    parts.map(([label, v, unit]) => (typeof v === 'number' ? `${label} ${show(v)}${unit}` : `${label} not measured (${v.na})`)).join(', ') +
+    suffix
   );
 }
 

@@ -98,7 +98,12 @@ test('samples host, processes, Postgres, metrics and RPC of a live stack, says w
 
   const last = samples.at(-1)!;
   const [row] = aggregateStages(samples, [{ stage: 'C1', start: samples[0]!.t, end: last.t, cooldownEnd: last.t }]).map(toInfraRow);
-  expect(row).toMatchObject({ stage: 'C1', mongo: 'not measured (MONGO_URL is not set)', redis: 'not measured (REDIS_URL is not set)', restarts: '0' });
+  expect(row).toMatchObject({
+    stage: 'C1',
+    mongo: 'not measured (MONGO_URL is not set)',
+    redis: 'not measured (REDIS_URL is not set)',
+    restarts: '0',
+  });
   expect(row!.backend).toMatch(/^CPU avg [0-9.]+%, max [0-9.]+%, RSS max [0-9.]+ MB$/);
   expect(row!.postgres).toMatch(/^CPU avg .*, conns max [0-9]+, lock waits max 0, slow \(>1 s\) max [0-9]+$/);
 });
