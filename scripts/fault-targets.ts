@@ -71,7 +71,7 @@ const bazaar: FaultTarget = {
   controlsIntro: [
     'Clean C2 stages with their gate through the dialect and the adapter, no fault switch: each must pass its gate',
     'with every flow passing and no P0 finding. What the adapter does not offer is no alarm: the report shows its',
-    'infrastructure as n/a with the reason, and the gate names the stop conditions it could not evaluate (component',
+    'infrastructure as not measured, with the reason, and the gate names the stop conditions it could not evaluate (component',
     'restarts, backlog drained, host CPU and memory after cooldown; in status mode the payment counters) as not measured.',
   ].join('\n'),
   notRun: {
