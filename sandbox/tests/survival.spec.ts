@@ -244,7 +244,7 @@ held(
       expect(stage.ops.createPaymentIntent).toMatchObject({ n: 2, censored: 2 });
       expect(stage.indeterminate).toMatchObject({ writes: 2, happened: 2, didNotHappen: 0, unknown: 0 });
       for (const example of stage.indeterminate.examples)
-        expect(example).toMatch(/createPaymentIntent: happened \(GET \/requests\/[0-9a-f-]+: status payment\)/);
+        expect(example).toMatch(/createPaymentIntent: happened \(request [0-9a-f-]+: status payment\)/);
       const markdown = readFileSync(join(run.reportsDir, run.runId, 'report.md'), 'utf8');
       expect(markdown).toContain('C2: 2 — 2 happened, 0 did not happen, 0 unknown');
     } finally {
