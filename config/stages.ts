@@ -19,17 +19,6 @@ export function flowsForTest(level: number, flowsPerWorker: number, repeatEachIn
   return Math.floor(level / workers) + (slot < level % workers ? 1 : 0);
 }
 
-/** The spec's purpose of each stage (Ramp Plan). */
-export const STAGE_PURPOSE: Record<number, string> = {
-  1: 'Baseline correctness and latency.',
-  2: 'Detect simple race conditions.',
-  4: 'Validate small parallel seller/payment load.',
-  8: 'First meaningful contention check.',
-  16: 'Stress DB/API/socket fanout.',
-  32: 'Upper dev-stack target before release planning.',
-  64: 'Only if C32 passes and infrastructure headroom is clear.',
-};
-
 export interface LatencyGoal {
   /** Operation as the spec names it. */
   label: string;

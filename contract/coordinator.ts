@@ -1,5 +1,8 @@
 // What workers and the run's coordinator (runner/coordinator.ts) tell each other over loopback HTTP.
 
+/** A barrier releases this long after the last arrival, so every party can schedule the same instant (both barriers). */
+export const BARRIER_LEAD_MS = 150;
+
 export interface BarrierArrival {
   /** 0-based position of this flow within its generation (the W number - 1). */
   slot: number;

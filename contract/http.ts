@@ -10,7 +10,6 @@ export const Id = z.string().min(1).max(200);
 /** Token amounts travel as decimal strings of base units (uint256 does not fit a JS number). */
 export const Amount = z.string().regex(/^[0-9]{1,78}$/, 'must be a decimal string of token base units');
 export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
-export const TxHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex hash');
 export const IsoDate = z.iso.datetime({ offset: true });
 
 export const Role = z.enum(['buyer', 'seller']);

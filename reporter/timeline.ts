@@ -19,6 +19,11 @@ export function readTimeline(runId: string): { samples: Sample[] | null; why: st
   }
 }
 
+/** A stage's time window: from its first flow's start to its last flow's end (the gate adds the cooldown). */
+export function stageWindow(stage: number, flows: readonly Pick<WorkerResult, 'startedAt' | 'endedAt'>[]) {
+  return { stage: stageName(stage), start: Math.min(...flows.map((r) => r.startedAt)), end: Math.max(...flows.map((r) => r.endedAt)) };
+}
+
 /**
  * Stages whose gate did not run (`--project=C8` alone) get their Infrastructure row from this
  * machine's sampler timeline, when the run wrote one; merged shards rely on the gates' attachments.
@@ -26,10 +31,12 @@ export function readTimeline(runId: string): { samples: Sample[] | null; why: st
 export function withTimelineRows(rows: InfraRow[], results: readonly WorkerResult[], samples: readonly Sample[] | null): InfraRow[] {
   const missing = [...new Set(results.map((r) => r.stage))].filter((stage) => !rows.some((row) => row.stage === stage));
   if (missing.length === 0 || samples === null) return rows;
-  const windows = missing.map((stage) => {
-    const flows = results.filter((r) => r.stage === stage);
-    return { stage: stageName(stage), start: Math.min(...flows.map((r) => r.startedAt)), end: Math.max(...flows.map((r) => r.endedAt)) };
-  });
+  const windows = missing.map((stage) =>
+    stageWindow(
+      stage,
+      results.filter((r) => r.stage === stage),
+    ),
+  );
   const added = aggregateStages(samples, windows).map((infra, i) => ({ ...toInfraRow(infra), stage: missing[i]! }));
   return [...rows, ...added].sort((a, b) => a.stage - b.stage);
 }

@@ -6,7 +6,7 @@
 // On one machine: sharded runs share the barrier (Redis), not the board.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BarrierArrival, FlowIds, StageStop } from '../contract/coordinator.ts';
+import { BARRIER_LEAD_MS, type BarrierArrival, type FlowIds, type StageStop } from '../contract/coordinator.ts';
 
 interface Waiter {
   slot: number;
@@ -18,7 +18,7 @@ export class StageBarrier {
   private readonly arrivals = new Map<string, number>();
   private readonly waiting = new Map<string, Waiter[]>();
 
-  constructor(private readonly leadMs = 100) {}
+  constructor(private readonly leadMs = BARRIER_LEAD_MS) {}
 
   /**
    * A flow whose setup failed still arrives, with `abandoned`: it is answered at once and

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { WorkerResult } from '../contract/worker-result.ts';
 import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema.ts';
 import { summarizeStage } from '../reporter/summarize.ts';
+import { stageWindow } from '../reporter/timeline.ts';
 import { parseEnv, type SuiteConfig } from '../config/env.ts';
 import { loadAdapter } from '../driver/load-adapter.ts';
 import { evaluateGate, type GateInfra } from '../reporter/gates.ts';
@@ -153,12 +154,7 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
       infra.notMeasured!.restarts = timeline ? 'no flow of the stage to place its window' : 'no infrastructure samples were taken';
       return;
     }
-    const window = {
-      stage: stageName(level),
-      start: Math.min(...flows.map((r) => r.startedAt)),
-      end: Math.max(...flows.map((r) => r.endedAt)),
-      cooldownEnd: Date.now(),
-    };
+    const window = { ...stageWindow(level, flows), cooldownEnd: Date.now() };
     const [row] = aggregateStages(parseSamples(timeline), [window]);
     if (!row) return;
     // Restart counts exist only where a source counted them; otherwise the total says why none did.
