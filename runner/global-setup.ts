@@ -158,10 +158,15 @@ async function startInfraSampler(
 
 /** What of the target the sampler can read, from its adapter's capabilities and TARGET_METRICS. */
 function targetSampling(cfg: SuiteConfig, caps: Capabilities): TargetSampling {
-  const metrics = cfg.TARGET_METRICS ?? caps.metrics;
+  // A component named `node` is the target host's node exporter: the host's figures, not a component's metrics.
+  const { node, ...metrics } = cfg.TARGET_METRICS ?? caps.metrics;
   return {
     processesNotSampled: caps.localProcesses ? undefined : `${notOffered('localProcesses')}: its processes are not sampled`,
-    hostNotSampled: caps.localProcesses ? undefined : "target host not sampled; the load generator's host is shown apart",
+    hostNotSampled:
+      caps.localProcesses || node
+        ? undefined
+        : "target host not sampled; the load generator's host is shown apart (TARGET_METRICS node=<node exporter URL> samples it)",
+    hostFrom: node,
     metrics,
     metricNames: cfg.TARGET_METRIC_NAMES
       ? (JSON.parse(readFileSync(cfg.TARGET_METRIC_NAMES, 'utf8')) as TargetSampling['metricNames'])

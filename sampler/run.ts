@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { redactText } from '../lib/redact.ts';
 import { dockerSource } from './sources/docker.ts';
 import { hostSource } from './sources/host.ts';
+import { nodeExporterHostSource } from './sources/node-exporter.ts';
 import { metricsSource, type MetricField } from './sources/metrics.ts';
 import { mongoSource } from './sources/mongo.ts';
 import { postgresSource } from './sources/postgres.ts';
@@ -136,6 +137,8 @@ export interface TargetSampling {
   processesNotSampled?: string;
   /** Why this host is not the target's; absent: it is. */
   hostNotSampled?: string;
+  /** The target host's node exporter: host CPU and memory come from there instead of this machine's /proc. */
+  hostFrom?: string;
   /** Prometheus endpoints per component; {} for none. */
   metrics?: Record<string, string>;
   /** The procedure's metric fields in the target's names. */
@@ -158,7 +161,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const rpcUrl = options.rpc ?? (env.RPC_URL || undefined);
   const secrets = secretsOf([pgUrl, env.REDIS_URL, env.MONGO_URL, rpcUrl], rpcUrl);
   const sources: Record<SourceName, Source> & { runner: Source } = {
-    host: hostSource(sampling.hostNotSampled),
+    host: sampling.hostFrom ? nodeExporterHostSource(new URL(sampling.hostFrom, options.target)) : hostSource(sampling.hostNotSampled),
     processes: processesSource(options.target, sampling.processesNotSampled),
     postgres: postgresSource(pgUrl),
     redis: redisSource(env.REDIS_URL || undefined),
