@@ -89,7 +89,16 @@ async function main(): Promise<number> {
   out(`doctor: adapter "${adapter.name}" (${adapter.source}) against ${target.label}, PAYMENT_MODE=${mode}\n`);
   const started = Date.now();
   try {
-    await examine({ adapter, api, baseUrl: target.url, mode, checkup, timeoutMs: CALL_TIMEOUT_MS, opened: (i) => inboxes.push(i) });
+    await examine({
+      adapter,
+      api,
+      baseUrl: target.url,
+      mode,
+      checkup,
+      timeoutMs: CALL_TIMEOUT_MS,
+      opened: (i) => inboxes.push(i),
+      usersFile: config.cfg.TARGET_USERS_FILE,
+    });
   } catch (e) {
     // Stopped by a signal: what failed then is the doctor closing its own connections, not the target.
     if (interrupted) return signalCode(interrupted);

@@ -70,13 +70,14 @@ export function capabilityRows(adapter: LoadedAdapter, caps: Capabilities, mode:
   return rows;
 }
 
-/** What the target offers; refuses (throws) a mode that needs a missing capability, and a target without registration. */
+/** What the target offers; refuses (throws) a mode that needs a missing capability, and a target without registration or users. */
 export function judgeCapabilities(
   adapter: LoadedAdapter,
   api: EscrowDriver,
   chain: ChainInfo | null,
   mode: PaymentMode,
   checkup: Checkup,
+  usersFile?: string,
 ): Capabilities {
   const caps = capabilitiesOf(adapter, api, chain);
   checkup.capabilities = capabilityRows(adapter, caps, mode);
@@ -87,15 +88,15 @@ export function judgeCapabilities(
       expected: `PAYMENT_MODE=${mode} needs ${missing.map((c) => CAPABILITY_NAMES[c]).join(', ')}`,
       action: `run the doctor with a PAYMENT_MODE the target offers, or add the operation to the adapter (docs/retargeting.md)`,
     });
-  if (!caps.registration)
+  if (!caps.registration && !usersFile)
     throw checkup.refuse(
       'register',
       {
         got: notOffered('registration'),
         expected: 'self-registration (register) of one buyer and 2 sellers, the users the doctor checks the flow with',
         action:
-          'add register to the adapter when the target has a test registration; the doctor creates its own users ' +
-          'and does not read TARGET_USERS_FILE, so it cannot check a target without one yet',
+          'add register to the adapter when the target has a test registration, or set TARGET_USERS_FILE ' +
+          '(the doctor then logs in as its first buyer and 2 sellers)',
       },
       { result: 'not offered' },
     );

@@ -2,6 +2,7 @@
 // target's facts and capabilities, a buyer and 2 sellers, a socket each, login, request, two offers, accept,
 // payment per PAYMENT_MODE, delivery, confirmation; then the matrix's notifications and every read the target offers.
 import { randomBytes } from 'node:crypto';
+import { loadProvisionedUsers, usersOfFlow } from '../../config/provisioned-users.ts';
 import type { Offer, PurchaseRequest } from '../../contract/http.ts';
 import type { PaymentMode } from '../../contract/worker-result.ts';
 import type { Inbox } from '../../driver/inbox.ts';
@@ -24,6 +25,8 @@ export interface Examination {
   timeoutMs: number;
   /** Keeps what the flow opened (the sockets) for the doctor to close, whatever happens. */
   opened: (inbox: Inbox) => void;
+  /** TARGET_USERS_FILE: the doctor logs in as the first flow's users instead of registering its own. */
+  usersFile?: string;
 }
 
 const ROLES = [
@@ -37,28 +40,15 @@ export async function examine(x: Examination): Promise<void> {
   const { adapter, api, mode, checkup } = x;
   const { secrets } = checkup;
   const chain = await readTargetFacts(api, checkup);
-  judgeCapabilities(adapter, api, chain, mode, checkup);
+  judgeCapabilities(adapter, api, chain, mode, checkup, x.usersFile);
   // Amounts in base units; a target that states no token decimals is asked for whole base units.
   const unit = 10n ** BigInt(chain?.tokenDecimals ?? 0);
 
-  const register = api.register!.bind(api);
   const prefix = `doctor-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const [buyer, seller1, seller2] = await checkup.step(
-    'register',
-    () =>
-      Promise.all(
-        ROLES.map(async ({ label, role }): Promise<Actor> => {
-          const username = `${prefix}-${label}`;
-          const password = randomBytes(12).toString('base64url');
-          secrets.push(password);
-          const res = await register({ username, password, role });
-          const session = accepted(res, `a 2xx answer with a session for the new ${role} ${username}`, secrets);
-          secrets.push(session.token);
-          expectThat(session.user.role === role, res, `a ${role}`, `a ${session.user.role}`, secrets);
-          return { label, role, username, password, id: session.user.id, token: session.token };
-        }),
-      ),
-    { describe: (actors) => actors.map((a) => `${a.label} ${a.id}`).join(', ') },
+    x.usersFile ? 'users' : 'register',
+    () => (x.usersFile ? provisioned(x.usersFile, secrets) : registerAll(api, prefix, secrets)),
+    { describe: (actors) => actors.map((a) => `${a.label} ${a.id || a.username}`).join(', ') },
   );
   const actors = [buyer!, seller1!, seller2!];
   const sellers = [seller1!, seller2!];
@@ -69,7 +59,9 @@ export async function examine(x: Examination): Promise<void> {
       Promise.all(
         actors.map(async (actor) => {
           const res = await api.login({ username: actor.username, password: actor.password });
-          actor.token = accepted(res, `a 2xx answer with a session for ${actor.username}`, secrets).token;
+          const session = accepted(res, `a 2xx answer with a session for ${actor.username}`, secrets);
+          actor.token = session.token;
+          actor.id = session.user.id;
           secrets.push(actor.token);
         }),
       ),
@@ -186,4 +178,31 @@ export async function examine(x: Examination): Promise<void> {
     },
     expected,
   );
+}
+
+/** A buyer and 2 sellers registered for the doctor, names unique to this check-up. */
+function registerAll(api: EscrowDriver, prefix: string, secrets: string[]): Promise<Actor[]> {
+  const register = api.register!.bind(api);
+  return Promise.all(
+    ROLES.map(async ({ label, role }): Promise<Actor> => {
+      const username = `${prefix}-${label}`;
+      const password = randomBytes(12).toString('base64url');
+      secrets.push(password);
+      const res = await register({ username, password, role });
+      const session = accepted(res, `a 2xx answer with a session for the new ${role} ${username}`, secrets);
+      secrets.push(session.token);
+      expectThat(session.user.role === role, res, `a ${role}`, `a ${session.user.role}`, secrets);
+      return { label, role, username, password, id: session.user.id, token: session.token };
+    }),
+  );
+}
+
+/** The first flow's users of TARGET_USERS_FILE (a buyer and 2 sellers); their ids and tokens come with the login step. */
+async function provisioned(file: string, secrets: string[]): Promise<Actor[]> {
+  const users = usersOfFlow(loadProvisionedUsers(file), 0, 2);
+  secrets.push(users.buyer.password, ...users.sellers.map((s) => s.password));
+  return [
+    { label: 'buyer', role: 'buyer', ...users.buyer, id: '', token: '' },
+    ...users.sellers.map((s, i): Actor => ({ label: `seller-${i + 1}`, role: 'seller', ...s, id: '', token: '' })),
+  ];
 }
