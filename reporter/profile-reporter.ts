@@ -25,6 +25,8 @@ import { loadGeneratorByStage, measuredWindows } from './load-generator.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError } from './schema.ts';
 import { summarize } from './summarize.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
+import { appendStepSummary } from './step-summary.ts';
+import { printTerminalSummary } from './terminal-summary.ts';
 import { readTimeline, withTimelineRows } from './timeline.ts';
 import { unreportedFlows } from './unreported-flows.ts';
 import { writeReport } from './write-report.ts';
@@ -34,6 +36,8 @@ export interface ProfileReporterOptions {
   outputDir?: string;
   /** Print one progress line per finished flow of a stage. Default true. */
   progress?: boolean;
+  /** Print the end-of-run summary (reporter/terminal-summary.ts) to stdout. Default true. */
+  summary?: boolean;
 }
 
 interface StageProgress {
@@ -47,6 +51,8 @@ const JSON_CONTENT_TYPE = 'application/json';
 
 export default class ProfileReporter implements Reporter {
   private rootDir = process.cwd();
+  /** The reporters beside this one, for the terminal summary's paths. */
+  private config: Partial<FullConfig> = {};
   private metadata: Record<string, unknown> = {};
   /** This machine's shard of a sharded run: the runner names the flows it reports for dead workers with it. */
   private shard: number | undefined;
@@ -70,6 +76,7 @@ export default class ProfileReporter implements Reporter {
 
   onBegin(config: FullConfig, suite: Suite): void {
     this.rootDir = config.rootDir;
+    this.config = config;
     // The stage length: the config's metadata, else ROUNDS as the stage projects ran it (repeatEach = workers x ROUNDS),
     // else this runner's environment (STAGE_DURATION, ROUNDS).
     const perWorker = runMetaFrom(config.metadata ?? {}, [], [], new Date(0).toISOString()).flowsPerWorker ?? 1;
@@ -196,6 +203,8 @@ export default class ProfileReporter implements Reporter {
     // Same default root as the flows and the gates (config/paths.ts), so one run has one folder.
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
     const reportFile = await writeReport(root, report, results);
+    appendStepSummary(reportFile);
+    if (this.options.summary !== false) printTerminalSummary(report, reportFile, this.config);
     if (report.overall === 'not-measured') {
       console.log(`escrow-ramp report: ${reportFile} (not measured: ${report.stopReason ?? NOTHING_MEASURED})`);
       return undefined;
