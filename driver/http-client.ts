@@ -35,6 +35,26 @@ export interface CallSpec<S extends z.ZodType, T = z.infer<S>> {
   error?: (body: unknown, status: number) => ApiFailure;
 }
 
+/**
+ * A `Server-Timing` header as sub-step name -> ms (`db;dur=5.1, derive;desc="x";dur=2` -> { db: 5.1, derive: 2 }); a
+ * metric without a duration is left out, a name given twice is summed. Undefined when no metric has a duration.
+ */
+export function parseServerTiming(header: string | string[] | undefined): Record<string, number> | undefined {
+  const timings = new Map<string, number>();
+  // Quoted descriptions may hold commas and semicolons: blanked before the split.
+  const metrics = [header ?? []]
+    .flat()
+    .join(',')
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .split(',');
+  for (const metric of metrics) {
+    const [name, ...params] = metric.split(';').map((part) => part.trim());
+    const dur = params.map((p) => /^dur=(.+)$/i.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name && dur !== undefined && Number.isFinite(Number(dur))) timings.set(name, (timings.get(name) ?? 0) + Number(dur));
+  }
+  return timings.size > 0 ? Object.fromEntries(timings) : undefined;
+}
+
 const defaultError = (json: unknown, status: number): ApiFailure => {
   const body = json as Partial<ApiFailure> | undefined;
   if (body && typeof body === 'object' && typeof body.error === 'string' && typeof body.message === 'string')
@@ -63,6 +83,7 @@ export class HttpClient {
     const t0 = performance.now();
     const url = new URL(spec.path, this.baseUrl);
     const subject = callSubject.getStore();
+    let serverTiming: Record<string, number> | undefined;
     const record = (status: number | null, outcome: Outcome, extra: Partial<CallRecord> = {}): CallRecord => {
       const rec: CallRecord = {
         op: spec.op,
@@ -73,6 +94,7 @@ export class HttpClient {
         startedAt,
         durationMs: performance.now() - t0,
         ...(subject ? { subject } : {}),
+        ...(serverTiming ? { serverTiming } : {}),
         ...extra,
       };
       if (this.options.keepBodies && spec.body !== undefined) rec.requestBody = redact(spec.body);
@@ -92,6 +114,7 @@ export class HttpClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = res.statusCode;
+      serverTiming = parseServerTiming(res.headers['server-timing']);
       text = await res.body.text();
     } catch (err) {
       const e = err as Error & { code?: string };

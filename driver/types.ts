@@ -37,6 +37,8 @@ export interface CallRecord {
   subject?: CallSubject;
   requestBody?: unknown;
   responseBody?: unknown;
+  /** The answer's `Server-Timing` header, as sub-step name -> ms (a name given twice is summed); absent without one. */
+  serverTiming?: Record<string, number>;
 }
 
 export interface CallSubject {

@@ -4,7 +4,7 @@ import { HDNodeWallet } from 'ethers';
 import { z } from 'zod';
 import { Uuid } from '../../../../contract/http.ts';
 import { inTx } from '../../db/pool.ts';
-import { toPaymentDto, type PaymentRow } from '../../domain/payments.ts';
+import { ServerTiming, toPaymentDto, type PaymentRow } from '../../domain/payments.ts';
 import { loadRequest, type OfferRow } from '../../domain/requests.ts';
 import { authenticate, type AuthUser, type Deps } from '../context.ts';
 import { conflict, forbidden, HttpError, notFound, parse } from '../errors.ts';
@@ -21,26 +21,37 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
   };
 
   app.post('/requests/:id/payment-intents', async (req, reply) => {
-    const user = await authenticate(req);
+    // Server-Timing: each sub-step timed on its own, so a client can tell sub-steps run one after another from parallel ones.
+    const timing = new ServerTiming();
+    const user = await timing.step('auth', () => authenticate(req));
     const { id } = parse(IdParams, req.params, 'params');
     // Fault slow-payment-intent: a slow dependency on the intent path.
-    if (deps.faults.slowPaymentIntentMs) await new Promise((r) => setTimeout(r, deps.faults.slowPaymentIntentMs));
-    const baseline = await deps.chain.provider.getBlockNumber();
+    const slowMs = deps.faults.slowPaymentIntentMs;
+    if (slowMs) await timing.step('fault-delay', () => new Promise((r) => setTimeout(r, slowMs)));
+    const baseline = await timing.step('chain-block', () => deps.chain.provider.getBlockNumber());
+    // `tx` is the transaction's own time (pool connect, BEGIN, COMMIT); its statements are timed apart.
+    const txDone = timing.around('tx');
     const result = await inTx(deps.db, async (tx) => {
-      const request = await loadRequest(tx, id, true);
+      const request = await timing.step('request-lock', () => loadRequest(tx, id, true));
       if (!request || request.buyer_id !== user.id) {
         if (request?.invited_seller_ids.includes(user.id)) throw forbidden(`only the buyer of request ${id} may create its payment intent`);
         throw notFound(`request ${id}`);
       }
-      const existing = (
-        await tx.query<PaymentRow>(`SELECT * FROM payments WHERE request_id = $1 AND status IN ('pending', 'confirmed')`, [id])
-      ).rows[0];
+      const existing = await timing.step('existing-payment', async () => {
+        const sql = `SELECT * FROM payments WHERE request_id = $1 AND status IN ('pending', 'confirmed')`;
+        return (await tx.query<PaymentRow>(sql, [id])).rows[0];
+      });
       if (existing) return { payment: existing, created: false };
       if (request.status !== 'offer_accepted')
         throw conflict(`request ${id} is ${request.status}; a payment intent needs an accepted offer`);
-      const offer = (await tx.query<OfferRow>('SELECT * FROM offers WHERE id = $1', [request.selected_offer_id])).rows[0]!;
-      const index = Number((await tx.query<{ n: string }>(`SELECT nextval('payment_derivation_index') AS n`)).rows[0]!.n);
-      const destination = hd.deriveChild(index).address;
+      const offer = await timing.step('offer', async () => {
+        return (await tx.query<OfferRow>('SELECT * FROM offers WHERE id = $1', [request.selected_offer_id])).rows[0]!;
+      });
+      const index = await timing.step('derivation-index', async () => {
+        return Number((await tx.query<{ n: string }>(`SELECT nextval('payment_derivation_index') AS n`)).rows[0]!.n);
+      });
+      const destination = await timing.step('derive-address', () => hd.deriveChild(index).address);
+      const insertDone = timing.around('insert-payment');
       const payment = (
         await tx.query<PaymentRow>(
           `INSERT INTO payments (request_id, offer_id, buyer_id, seller_id, chain_id, token_address, derivation_index, destination,
@@ -62,9 +73,14 @@ export const paymentRoutes = (deps: Deps) => async (app: FastifyInstance) => {
           ],
         )
       ).rows[0]!;
-      await tx.query(`UPDATE purchase_requests SET status = 'payment', updated_at = now() WHERE id = $1`, [id]);
+      insertDone();
+      await timing.step('request-status', () =>
+        tx.query(`UPDATE purchase_requests SET status = 'payment', updated_at = now() WHERE id = $1`, [id]),
+      );
       return { payment, created: true };
     });
+    txDone();
+    reply.header('server-timing', timing.header());
     return reply.status(result.created ? 201 : 200).send(toPaymentDto(result.payment));
   });
 
