@@ -85,6 +85,8 @@ export const CallSample = z.object({
    * so it is kept out of the operation's latency figures. Absent for the flow's business calls.
    */
   probe: z.string().optional(),
+  /** The target's `Server-Timing` answer, sub-step name -> ms (e.g. the payment intent's); absent when it sent none. */
+  serverTiming: z.record(z.string(), z.number()).optional(),
 });
 export type CallSample = z.infer<typeof CallSample>;
 

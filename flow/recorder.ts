@@ -185,6 +185,7 @@ export class FlowRecorder {
         durationMs: c.durationMs,
         timedOut: c.outcome === 'info' && /timeout/i.test(c.error ?? ''),
         ...(this.probeOf.has(c) ? { probe: this.probeOf.get(c) } : {}),
+        ...(c.serverTiming ? { serverTiming: c.serverTiming } : {}),
         ...(reconciliation ? { reconciled: reconciliation.verdict, reconciledBy: redactText(reconciliation.by) } : {}),
       };
     });
