@@ -194,7 +194,8 @@ export function reportPaths(reportMd: string, config: ReporterConfig, env: NodeJ
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
   };
   const options = (name: string): Record<string, unknown> | undefined => {
-    const entry = (config.reporter ?? []).find(([reporter]) => reporter === name || reporter.endsWith(`/${name}`));
+    // Playwright resolves a package reporter to its file (…/node_modules/allure-playwright/dist/cjs/index.js).
+    const entry = (config.reporter ?? []).find(([reporter]) => reporter === name || reporter.includes(`/node_modules/${name}/`));
     return entry ? ((entry[1] as Record<string, unknown> | undefined) ?? {}) : undefined;
   };
   const resolveIn = (base: string, value: unknown) => (typeof value === 'string' && value ? path.resolve(base, value) : undefined);

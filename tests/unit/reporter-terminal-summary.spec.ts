@@ -152,7 +152,8 @@ test('reportPaths: the html, junit and Allure reporters of the config, their env
       ['html', { open: 'never' }],
       ['junit', { outputFile: 'reports/run-1/junit.xml' }],
       ['/work/repo/reporter/profile-reporter.ts', undefined],
-      ['allure-playwright', { resultsDir: '/work/repo/allure-results' }],
+      // As Playwright hands it over: resolved to the package's file.
+      ['/work/repo/node_modules/allure-playwright/dist/cjs/index.js', { resultsDir: '/work/repo/allure-results' }],
     ] as [string, unknown][],
   };
   const reportMd = '/work/repo/reports/run-1/report.md';
