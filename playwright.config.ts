@@ -3,9 +3,11 @@
 // many flows as level x ROUNDS.
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { join } from 'node:path';
+import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
 import { parseEnvOrExit } from './runner/preflight.ts';
 import { redactText } from './lib/redact.ts';
+import { runDir } from './config/paths.ts';
 import { selectedProjects } from './config/selection.ts';
 import { stageName, workersFor } from './config/stages.ts';
 import { allureReporterOptions } from './reporter/allure.ts';
@@ -77,6 +79,14 @@ export default defineConfig({
     ['list'],
     ['html', { open: 'never' }],
     ['blob'],
+    // CI: failures as GitHub annotations, and every stage and gate test as JUnit in the run's folder (before the
+    // profile reporter, so the file exists when its summary names it).
+    ...(process.env.CI
+      ? ([
+          ['github'],
+          ['junit', { outputFile: join(runDir(runId!), 'junit.xml'), includeProjectInTestName: true }],
+        ] satisfies ReporterDescription[])
+      : []),
     ['./reporter/profile-reporter.ts'],
     ['allure-playwright', allureReporterOptions({ runId, mode: cfg.mode, baseUrl: cfg.BASE_URL })],
   ],
