@@ -172,6 +172,8 @@ export const StageSummary = z.object({
   flowsPerSec: z.number().nullable(),
   /** Per driver op from the flows' business calls (probe calls left out), plus `notification` (visibility latency per observed copy). */
   ops: z.record(z.string(), LatencyStats),
+  /** Per op, its samples for comparisons between runs (ms, sorted, 0.1 ms; evenly spaced ranks beyond 2000); absent in older reports. */
+  opSamples: z.record(z.string(), z.array(z.number())).optional(),
   /** Wall time of each correctness probe (worker results' probeTimingsMs), one sample per flow that ran it; apart from ops. */
   probeTimings: z.record(z.string(), LatencyStats).default({}),
   /** Calls made by correctness probes, per probe: left out of ops and every latency figure (still counted in the 5xx rate). */

@@ -3,6 +3,7 @@
 // Stage Results, the 5xx rate, and the writes that got no answer with what the
 // system of record said about them after the flow.
 import { STEP_NAMES, type WorkerResult } from '../contract/worker-result.ts';
+import { compactSamples } from './compare-stats.ts';
 import { EXAMPLES } from './format.ts';
 import { emptySamples, statsByKey, type Samples } from './latency.ts';
 import type { StageSummary } from './schema.ts';
@@ -10,7 +11,10 @@ import type { StageSummary } from './schema.ts';
 /** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
 export const NOTIFICATION_OP = 'notification';
 
-type CallSummary = Pick<StageSummary, 'ops' | 'probeTimings' | 'probeCalls' | 'steps' | 'p95' | 'fiveXXRate' | 'indeterminate'>;
+type CallSummary = Pick<
+  StageSummary,
+  'ops' | 'opSamples' | 'probeTimings' | 'probeCalls' | 'steps' | 'p95' | 'fiveXXRate' | 'indeterminate'
+>;
 
 function addSample(into: Map<string, Samples>, key: string, durationMs: number, censored: boolean): void {
   let samples = into.get(key);
@@ -65,6 +69,8 @@ export class CallFigures {
     const probeCalls = this.probeCalls;
     return {
       ops,
+      // Each op's samples, compact, so a later run can be compared with this one (reporter/compare.ts).
+      opSamples: Object.fromEntries(Object.keys(ops).map((op) => [op, compactSamples(this.ops.get(op)!.durations)])),
       probeTimings: statsByKey(this.probeTimings),
       probeCalls: Object.fromEntries(
         Object.keys(probeCalls)

@@ -77,6 +77,7 @@ export function summarizeStage(
     wallTimeMs: o.wallTimeMs,
     flowsPerSec: o.flowsPerSec,
     ops: c.ops,
+    opSamples: c.opSamples,
     probeTimings: c.probeTimings,
     probeCalls: c.probeCalls,
     steps: c.steps,
