@@ -7,6 +7,7 @@ import { bottlenecks } from './bottlenecks.ts';
 import { plural } from './format.ts';
 import { row, type ChartRef } from './markdown.ts';
 import { paymentCorrectness } from './render-correctness.ts';
+import { hypothesesSection } from './render-hypotheses.ts';
 import { notificationResults } from './render-notifications.ts';
 import { stageResults } from './render-stage-results.ts';
 import { summarySection } from './render-summary.ts';
@@ -86,6 +87,7 @@ export function renderMarkdown(report: Report, charts: readonly ChartRef[] = [])
     infrastructure(report),
     paymentCorrectness(report),
     bottleneckSection(report),
+    hypothesesSection(report),
     decisions(report),
   ]
     .map((section) => section.join('\n').trimEnd())

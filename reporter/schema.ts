@@ -2,6 +2,7 @@
 // types are derived and the JSON Schema is generated from the same objects.
 import { z } from 'zod';
 import { InfraRow } from '../contract/infra-row.ts';
+import { Hypothesis } from './hypotheses-schema.ts';
 import { FailureClass, MeasuredCorrectness, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 
 /** Latency of one operation (or step) in one stage, ms, exact nearest-rank percentiles. */
@@ -278,6 +279,8 @@ export const Report = z.object({
   findings: z.array(Finding),
   infrastructure: z.object({ rows: z.array(InfraRow), unavailableReason: z.string().nullable() }),
   collectionErrors: z.array(CollectionError),
+  /** The procedure's hypotheses judged on this run's data (reporter/hypotheses.ts); empty in older reports. */
+  hypotheses: z.array(Hypothesis).default([]),
 });
 export type Report = z.infer<typeof Report>;
 

@@ -5,6 +5,8 @@
 import type { InfraRow } from '../contract/infra-row.ts';
 import type { PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 import { keyFindings } from './findings.ts';
+import { judgeHypotheses } from './hypotheses.ts';
+import { serverTimingByStage, type SampledStage } from './hypotheses-figures.ts';
 import type { CollectionError, LoadGenerator, Report, StageGate, StageSummary, Versions } from './schema.ts';
 import { CallFigures, NOTIFICATION_OP } from './summarize-calls.ts';
 import { CorrectnessFigures } from './summarize-correctness.ts';
@@ -38,6 +40,8 @@ export interface RunMeta {
   stopReason?: string;
   /** The load generator's own load per stage (reporter/load-generator.ts); absent: not measured. */
   loadGenerator?: Readonly<Record<number, LoadGenerator>>;
+  /** The sampler's aggregates per stage (sampler/aggregate.ts), for the hypotheses; absent: only the Infrastructure rows' figures. */
+  sampled?: Readonly<Record<number, SampledStage>>;
 }
 
 const DEFAULT_INFRA_UNAVAILABLE = 'no infrastructure sampler reported rows for these stages';
@@ -135,6 +139,10 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     measured: results.length > 0 || collectionErrors.length > 0,
     stopReason: meta.stopReason,
   });
+  const infrastructure = {
+    rows: [...(meta.infrastructure ?? [])].sort((a, b) => a.stage - b.stage),
+    unavailableReason: meta.infrastructure?.length ? null : (meta.infraUnavailableReason ?? DEFAULT_INFRA_UNAVAILABLE),
+  };
 
   return {
     runId: meta.runId,
@@ -159,10 +167,12 @@ export function summarize(results: readonly WorkerResult[], meta: RunMeta): Repo
     failedConditions: verdict.failedConditions,
     stages,
     findings: keyFindings(stages, collectionErrors),
-    infrastructure: {
-      rows: [...(meta.infrastructure ?? [])].sort((a, b) => a.stage - b.stage),
-      unavailableReason: meta.infrastructure?.length ? null : (meta.infraUnavailableReason ?? DEFAULT_INFRA_UNAVAILABLE),
-    },
+    infrastructure,
     collectionErrors,
+    hypotheses: judgeHypotheses({
+      report: { mode: meta.mode, stages, infrastructure },
+      serverTiming: serverTimingByStage(results, 'createPaymentIntent'),
+      ...(meta.sampled ? { sampled: meta.sampled } : {}),
+    }),
   };
 }
