@@ -19,6 +19,7 @@ import { redact, redactText } from '../lib/redact.ts';
 import { percentileOrNull } from '../lib/stats.ts';
 import { EVENT_LOOP_ATTACHMENT, EVENT_LOOP_CONTENT_TYPE, EventLoopDelay } from '../sampler/event-loop.ts';
 import { gatesByStage, parseFrom, resultKey, roundsOfProjects, runMetaFrom, stageLengthFromEnv, stageOfProject } from './collect.ts';
+import { withBaseline } from './compare-load.ts';
 import { formatMs } from './format.ts';
 import { reporterGates } from './gates.ts';
 import { loadGeneratorByStage, measuredWindows } from './load-generator.ts';
@@ -185,7 +186,7 @@ export default class ProfileReporter implements Reporter {
     const meta = runMetaFrom(this.metadata, results, [...this.stageProgress.keys()], new Date().toISOString());
     const timeline = readTimeline(meta.runId);
     const infrastructure = withTimelineRows(byKey(this.infra), results, timeline.samples);
-    const report = summarize(results, {
+    const profile = summarize(results, {
       ...meta,
       gates: { ...reporterGates(results, meta.mode ?? 'live', infrastructure), ...gatesByStage(byKey(this.gates)) },
       infrastructure,
@@ -199,6 +200,8 @@ export default class ProfileReporter implements Reporter {
           ? { stopReason: `the Playwright run ended ${result.status}` }
           : {}),
     });
+    // BASELINE set: the run compared with that run (report.md's "Comparison with baseline", report.json's comparison).
+    const report = withBaseline(profile);
 
     // Same default root as the flows and the gates (config/paths.ts), so one run has one folder.
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();

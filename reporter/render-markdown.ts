@@ -4,6 +4,7 @@
 // and Decisions are short enough to stay here.
 import { stageName } from '../config/stages.ts';
 import { bottlenecks } from './bottlenecks.ts';
+import { renderComparison } from './compare-render.ts';
 import { plural } from './format.ts';
 import { row, type ChartRef } from './markdown.ts';
 import { paymentCorrectness } from './render-correctness.ts';
@@ -89,6 +90,7 @@ export function renderMarkdown(report: Report, charts: readonly ChartRef[] = [])
     bottleneckSection(report),
     hypothesesSection(report),
     decisions(report),
+    ...(report.comparison ? [renderComparison(report.comparison)] : []),
   ]
     .map((section) => section.join('\n').trimEnd())
     .join('\n\n')

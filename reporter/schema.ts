@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InfraRow } from '../contract/infra-row.ts';
 import { Hypothesis } from './hypotheses-schema.ts';
+import { Comparison } from './compare-schema.ts';
 import { FailureClass, MeasuredCorrectness, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 
 /** Latency of one operation (or step) in one stage, ms, exact nearest-rank percentiles. */
@@ -281,6 +282,8 @@ export const Report = z.object({
   collectionErrors: z.array(CollectionError),
   /** The procedure's hypotheses judged on this run's data (reporter/hypotheses.ts); empty in older reports. */
   hypotheses: z.array(Hypothesis).default([]),
+  /** BASELINE was set: this run compared with that run (reporter/compare.ts). */
+  comparison: Comparison.optional(),
 });
 export type Report = z.infer<typeof Report>;
 
