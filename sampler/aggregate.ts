@@ -45,6 +45,8 @@ export interface StageInfra {
   /** Restarts of target components (from /health) and docker containers (`docker:<name>`). */
   restarts: { total: Num; by: Record<string, number> };
   rpc: { p95Ms: Num; errorRate: Num; calls: number };
+  /** Image (with its tag, the version) per docker container, the last one seen in start..end. */
+  images: Record<string, string> | NotAvailable;
 }
 
 /** Parses a sampler JSONL file. A last line without its newline (the sampler was killed mid-write) is left out. */
@@ -113,6 +115,19 @@ function restarts(span: Sample[]): StageInfra['restarts'] {
   return { total: counted.length ? counted.reduce((a, b) => a + b, 0) : { na: `no restart counts: ${reason}` }, by };
 }
 
+function images(window: Sample[]): StageInfra['images'] {
+  const found: Record<string, string> = {};
+  let reason = NO_SAMPLES;
+  for (const s of window) {
+    if (isNotAvailable(s.docker)) reason = s.docker.na;
+    else
+      for (const [key, v] of Object.entries(s.docker))
+        if (key.endsWith('.image') && typeof v === 'string') found[key.slice(0, -'.image'.length)] = v;
+  }
+  if (Object.keys(found).length) return found;
+  return { na: window.some((s) => !isNotAvailable(s.docker)) ? 'docker listed no containers' : reason };
+}
+
 function stage(all: readonly Sample[], w: StageWindow): StageInfra {
   const window = between(all, w.start, w.end);
   const span = withBaseline(all, w.start, w.cooldownEnd ?? w.end);
@@ -162,6 +177,7 @@ function stage(all: readonly Sample[], w: StageWindow): StageInfra {
     },
     restarts: restarts(span),
     rpc: { p95Ms: p95(rpcLatency), errorRate: mean(rpcErrors), calls: rpcErrors.points.length },
+    images: images(window),
   };
 }
 

@@ -1,7 +1,7 @@
 // The cells of the spec's Infrastructure table for one stage, as display text
 // (the row's shape is contract/infra-row.ts InfraRow). A value that was not
 // measured shows as n/a with its reason, never as 0.
-import type { InfraRow } from '../contract/infra-row.ts';
+import type { InfraRow, SampledMetrics } from '../contract/infra-row.ts';
 import type { StageInfra, Usage } from './aggregate.ts';
 import type { Num } from './series.ts';
 import { SLOW_STATEMENT_MS } from './types.ts';
@@ -26,6 +26,31 @@ function usageParts(u: Usage): Part[] {
     ['max', u.cpuPctMax, '%'],
     ['RSS max', u.rssMbMax, ' MB'],
   ];
+}
+
+const one = (v: Num, unit = ''): string => (typeof v === 'number' ? `${show(v)}${unit}` : `not measured (${v.na})`);
+
+/** The stage's other series as display text (contract/infra-row.ts SampledMetrics). */
+export function toSampledMetrics(s: StageInfra): SampledMetrics {
+  const { total, by } = s.restarts;
+  const components = Object.entries(by);
+  return {
+    socketClients: one(s.sockets.clientsMax),
+    socketEvents: one(s.sockets.eventsEmitted),
+    notificationInserts: one(s.notifications.inserts),
+    notificationErrors: one(s.notifications.errors),
+    rpcP95: one(s.rpc.p95Ms, ' ms'),
+    rpcErrorRate: typeof s.rpc.errorRate === 'number' ? `${show(s.rpc.errorRate * 100)}% of ${s.rpc.calls}` : one(s.rpc.errorRate),
+    images:
+      'na' in s.images
+        ? `not measured (${s.images.na})`
+        : Object.entries(s.images)
+            .map(([name, image]) => `${name} ${image}`)
+            .join(', '),
+    restarts: components.length
+      ? components.map(([name, n]) => `${name} ${n}`).join(', ')
+      : `not measured (${typeof total === 'number' ? 'no component counted' : total.na})`,
+  };
 }
 
 const via = (u: Usage): string => (u.via && u.via !== 'processes' ? ` (from ${u.via})` : '');
@@ -63,5 +88,6 @@ export function toInfraRow(s: StageInfra): Omit<InfraRow, 'stage'> & { stage: st
       typeof total === 'number'
         ? `${total}${who.length ? ` (${who.map(([name, n]) => `${name} ${n}`).join(', ')})` : ''}`
         : `not measured (${total.na})`,
+    sampled: toSampledMetrics(s),
   };
 }

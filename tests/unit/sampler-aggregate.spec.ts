@@ -144,6 +144,16 @@ test('a source that is not there stays n/a with its reason through the aggregate
     postgres: 'not measured (no pid in /health (state external); no Postgres URL (PG_URL or --pg-url-file))',
     redis: 'not measured (REDIS_URL is not set)',
     restarts: 'not measured (no restart counts: processes has no backend.restarts)',
+    sampled: {
+      socketClients: 'not measured (no metrics)',
+      socketEvents: 'not measured (no metrics)',
+      notificationInserts: 'not measured (no metrics)',
+      notificationErrors: 'not measured (no metrics)',
+      rpcP95: 'not measured (no RPC URL (--rpc or RPC_URL))',
+      rpcErrorRate: 'not measured (no RPC URL (--rpc or RPC_URL))',
+      images: 'not measured (no docker engine (Cannot connect to the Docker daemon))',
+      restarts: 'not measured (no restart counts: processes has no backend.restarts)',
+    },
   });
   expect(aggregateStages([], [C1])[0]!.host.cpuMax).toEqual({ na: 'no samples in this window' });
 });
