@@ -51,7 +51,7 @@ export interface HypothesisInput {
   sampled?: Readonly<Record<number, SampledStage>>;
 }
 
-const NO_SAMPLER = 'the reporter got no sampler aggregates for this stage; the Infrastructure rows do not carry it';
+const NO_SAMPLER = 'no sampler figures for this stage (neither aggregates nor its Infrastructure row carry them)';
 
 /** One op's (or step's) p95 per stage, with its sample count; a stage that never ran it is left out. */
 export const latencyPoints = (stages: readonly StageSummary[], op: string, of: 'ops' | 'steps' = 'ops'): Point[] =>
@@ -61,13 +61,29 @@ export const latencyPoints = (stages: readonly StageSummary[], op: string, of: '
 export const usable = (points: readonly Point[]): { stage: number; value: number }[] =>
   points.flatMap((p) => (typeof p.value === 'number' && (p.n ?? MIN_SAMPLES) >= MIN_SAMPLES ? [{ stage: p.stage, value: p.value }] : []));
 
-/** A figure of the sampler's aggregates per stage, or not measured with the sampler's reason (or why there are none). */
-export function sampledPoints(
-  stages: readonly StageSummary[],
-  sampled: Readonly<Record<number, SampledStage>> | undefined,
-  pick: (s: SampledStage) => Num,
-): Point[] {
-  return stages.map((s) => ({ stage: s.stage, value: sampled?.[s.stage] ? pick(sampled[s.stage]!) : { na: NO_SAMPLER } }));
+/** The sampler's other series an Infrastructure row may carry as display text (`sampled`, report.md "Sampled metrics"). */
+export type RowMetric = 'socketClients' | 'socketEvents' | 'notificationInserts' | 'rpcP95' | 'rpcErrorRate';
+
+/** A number read back from a display cell (`12`, `3.1 ms`, `0% of 40`), or `{ na }` from `not measured (why)`. */
+function fromCell(cell: string | undefined): Num | undefined {
+  if (cell === undefined) return undefined;
+  const number = /^-?\d+(?:\.\d+)?/.exec(cell);
+  if (number) return Number(number[0]);
+  return { na: /^not measured \((.*)\)$/.exec(cell)?.[1] ?? `unreadable: ${cell}` };
+}
+
+/**
+ * A figure of the sampler's per stage: from its aggregates, else read back from the stage's Infrastructure row
+ * (`sampled`), else not measured with the sampler's reason (or why there is none).
+ */
+export function sampledPoints(input: HypothesisInput, pick: (s: SampledStage) => Num, metric: RowMetric): Point[] {
+  return input.report.stages.map(({ stage }) => {
+    const aggregate = input.sampled?.[stage];
+    if (aggregate) return { stage, value: pick(aggregate) };
+    const row = input.report.infrastructure.rows.find((r) => r.stage === stage) as
+      { sampled?: Partial<Record<RowMetric, string>> } | undefined;
+    return { stage, value: fromCell(row?.sampled?.[metric]) ?? { na: NO_SAMPLER } };
+  });
 }
 
 /**

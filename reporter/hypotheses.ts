@@ -3,7 +3,7 @@
 // HYPOTHESIS_EVIDENCE's stages and samples; with fewer it is "not enough evidence", and a figure the run could not
 // measure says "not measured (why)" — never a guess. The figures and the thresholds are hypotheses-figures.ts's.
 import { LATENCY_GOALS, stageName } from '../config/stages.ts';
-import { formatMs } from './format.ts';
+import { formatMs, plural } from './format.ts';
 import {
   growth,
   HYPOTHESIS_EVIDENCE,
@@ -39,9 +39,10 @@ function dbWrites(input: HypothesisInput): Hypothesis {
   const pg = (figure: 'cpu' | 'lockWaits') =>
     postgresPoints(stages, infrastructure.rows, input.sampled, figure, infrastructure.unavailableReason);
   const [cpu, locks] = [pg('cpu'), pg('lockWaits')];
-  const inserts = sampledPoints(stages, input.sampled, (s) => s.notifications.inserts);
-  // The op with the most stages of enough samples, then of any samples.
-  const best = [...ops].sort((a, b) => usable(b.points).length - usable(a.points).length || b.points.length - a.points.length)[0]!;
+  const inserts = sampledPoints(input, (s) => s.notifications.inserts, 'notificationInserts');
+  // The op with the most stages of enough samples, then the most samples.
+  const samples = (points: readonly Point[]) => points.reduce((n, p) => n + (p.n ?? 0), 0);
+  const best = [...ops].sort((a, b) => usable(b.points).length - usable(a.points).length || samples(b.points) - samples(a.points))[0]!;
   const series = usable(best.points);
   const rWith = (db: readonly Point[]) => {
     const paired = pairedWith(series, db);
@@ -108,7 +109,7 @@ function notificationsFirst(input: HypothesisInput): Hypothesis {
   const evidence = [
     showPoints('notification p95', notif, 'ms'),
     ...api.map((o) => showPoints(`${o.op} p95`, o.points, 'ms')),
-    `growth first → last stage: notification ${times(notifGrowth)}; API median ${times(median)}${worst ? `, highest ${worst.op} ${times(worst.g)}` : ''}`,
+    `growth first → last stage (${E.minStages}+ stages of ${MIN_SAMPLES}+ samples): notification ${notifGrowth === null ? 'not computed' : times(notifGrowth)}; API median ${median === null ? 'not computed' : times(median)}${worst ? `, highest ${worst.op} ${times(worst.g)}` : ''}`,
     `first stage over its p95 goal: notification ${notifOver ? stageName(notifOver) : 'none'}; API ${apiOver ? stageName(apiOver) : 'none'}`,
   ];
   const judge = (): Verdict => {
@@ -137,9 +138,9 @@ function scannerRpc(input: HypothesisInput): Hypothesis {
   const { stages, mode } = input.report;
   const checks = latencyPoints(stages, 'scannerCheck');
   const series = usable(checks);
-  const rpc = sampledPoints(stages, input.sampled, (s) => s.rpc.p95Ms);
+  const rpc = sampledPoints(input, (s) => s.rpc.p95Ms, 'rpcP95');
   const paired = pairedWith(series, rpc);
-  const shares = paired ? series.map((p, i) => paired[i]! / p.value) : null;
+  const shares = paired && series.length > 0 ? series.map((p, i) => paired[i]! / p.value) : null;
   const r =
     paired && series.length >= E.minStagesForCorrelation
       ? pearson(
@@ -154,7 +155,8 @@ function scannerRpc(input: HypothesisInput): Hypothesis {
     showPoints('RPC latency p95 (sampler, eth_blockNumber)', rpc, 'ms'),
     showPoints(
       'RPC error rate',
-      sampledPoints(stages, input.sampled, (s) => s.rpc.errorRate),
+      sampledPoints(input, (s) => (typeof s.rpc.errorRate === 'number' ? s.rpc.errorRate * 100 : s.rpc.errorRate), 'rpcErrorRate'),
+      '%',
     ),
     `RPC p95 / scanner check p95: ${shares ? shares.map((s) => `${Math.round(s * 100)}%`).join(' → ') : 'not computable'}; r ${rValue(r)}`,
   ];
@@ -193,7 +195,7 @@ function paymentIntentSerial(input: HypothesisInput): Hypothesis {
   const calls = timed.reduce((n, t) => n + t.calls, 0);
   const ratio = calls ? timed.reduce((a, t) => a + t.sumMs * t.calls, 0) / timed.reduce((a, t) => a + t.totalMs * t.calls, 0) : null;
   const breakdown = (t: (typeof timed)[number]) =>
-    `${stageName(t.stage)} (${t.calls} calls): ${Object.entries(t.steps)
+    `${stageName(t.stage)} (${plural(t.calls, 'call')}): ${Object.entries(t.steps)
       .map(([name, ms]) => `${name} ${formatMs(ms)}`)
       .join(' + ')} = ${formatMs(t.sumMs)} of ${formatMs(t.totalMs)} (${Math.round((t.sumMs / t.totalMs) * 100)}%)`;
   const [first, last] = [timed[0], timed.at(-1)];
@@ -240,8 +242,8 @@ function socketFanOut(input: HypothesisInput): Hypothesis {
   const top = stages.at(-1)?.stage ?? null;
   const notif = latencyPoints(stages, 'notification');
   const series = usable(notif);
-  const clients = sampledPoints(stages, input.sampled, (s) => s.sockets.clientsMax);
-  const emitted = sampledPoints(stages, input.sampled, (s) => s.sockets.eventsEmitted);
+  const clients = sampledPoints(input, (s) => s.sockets.clientsMax, 'socketClients');
+  const emitted = sampledPoints(input, (s) => s.sockets.eventsEmitted, 'socketEvents');
   const perEvent = stages.map((s, i) => {
     const events = emitted[i]!.value;
     if (typeof events !== 'number') return { stage: s.stage, value: events };

@@ -14,7 +14,7 @@ import type { Num } from '../../sampler/series.ts';
 
 type Ops = Record<string, [n: number, p95: number]>;
 const NA: Num = { na: 'not sampled here' };
-const NO_SAMPLER = `not measured (the reporter got no sampler aggregates for this stage; the Infrastructure rows do not carry it)`;
+const NO_SAMPLER = 'not measured (no sampler figures for this stage (neither aggregates nor its Infrastructure row carry them))';
 
 /** A stage of `level` flows whose ops have these sample counts and p95s. */
 function stage(level: number, ops: Ops, notifications: Partial<StageSummary['notifications']> = {}): StageSummary {
@@ -113,6 +113,15 @@ test.describe('1. request/offer writes and the database', () => {
     });
     expect(given.evidence).toContain('Postgres CPU avg: C1 5% → C2 not measured (postgres is not local)');
     expect(given.evidence).toContain('notification inserts (writes): C1 30 → C2 60');
+    // Else the rows' sampled metrics (display text) are read back.
+    const metrics = (inserts: string) => ({ sampled: { notificationInserts: inserts } }) as Partial<InfraRow>;
+    const fromRows = [
+      { ...pgRow(1, 'CPU avg 4%'), ...metrics('30') },
+      { ...pgRow(2, 'CPU avg 6%'), ...metrics('not measured (no /metrics)') },
+    ];
+    expect(judge('db-writes', stages, { rows: fromRows as InfraRow[] }).evidence).toContain(
+      'notification inserts (writes): C1 30 → C2 not measured (no /metrics)',
+    );
   });
 });
 
@@ -127,7 +136,9 @@ test.describe('2. notifications degrade before the API', () => {
     });
     const faster = judge('notifications-first', stages([100, 200, 400], [100, 105, 110]));
     expect(faster).toMatchObject({ verdict: 'supported', reason: "notification p95 ×4.00 against the API's ×1.10 (median)" });
-    expect(faster.evidence).toContain('growth first → last stage: notification ×4.00; API median ×1.10, highest createRequest ×1.10');
+    expect(faster.evidence).toContain(
+      'growth first → last stage (3+ stages of 20+ samples): notification ×4.00; API median ×1.10, highest createRequest ×1.10',
+    );
   });
 
   test('not supported: the API crosses its goal first, or degrades as fast', () => {
@@ -219,27 +230,16 @@ test.describe('4. payment intent sub-steps', () => {
   });
 
   test('serverTimingByStage keeps only business calls with the header, and falls back to the round trip for the total', () => {
-    const call = (extra: Partial<CallSample>): CallSample => ({
-      op: 'createPaymentIntent',
-      status: 201,
-      outcome: 'ok',
-      startedAt: 0,
-      durationMs: 12,
-      timedOut: false,
-      ...extra,
-    });
-    const results = [
-      baseWorkerResult({
-        stage: 2,
-        calls: [
-          call({ serverTiming: { auth: 1, insert: 5, total: 7 } }),
-          call({ serverTiming: { auth: 3, insert: 7 } }),
-          call({ serverTiming: { auth: 100, total: 100 }, probe: 'underpaymentProbe' }),
-          call({}),
-          call({ op: 'createOffer', serverTiming: { db: 1 } }),
-        ],
-      }),
+    const BASE = { op: 'createPaymentIntent', status: 201, outcome: 'ok', startedAt: 0, durationMs: 12, timedOut: false } as const;
+    const call = (extra: Partial<CallSample>): CallSample => ({ ...BASE, ...extra });
+    const calls = [
+      call({ serverTiming: { auth: 1, insert: 5, total: 7 } }),
+      call({ serverTiming: { auth: 3, insert: 7 } }),
+      call({ serverTiming: { auth: 100, total: 100 }, probe: 'underpaymentProbe' }),
+      call({}),
+      call({ op: 'createOffer', serverTiming: { db: 1 } }),
     ];
+    const results = [baseWorkerResult({ stage: 2, calls })];
     expect(serverTimingByStage(results, 'createPaymentIntent')).toEqual({
       2: { calls: 2, totalMs: 9.5, sumMs: 8, steps: { auth: 2, insert: 6 } },
     });
