@@ -8,6 +8,7 @@ import { renderComparison } from './compare-render.ts';
 import { plural } from './format.ts';
 import { row, type ChartRef } from './markdown.ts';
 import { paymentCorrectness } from './render-correctness.ts';
+import { sampledMetrics } from './render-infra.ts';
 import { hypothesesSection } from './render-hypotheses.ts';
 import { notificationResults } from './render-notifications.ts';
 import { stageResults } from './render-stage-results.ts';
@@ -30,6 +31,7 @@ function infrastructure(report: Report): string[] {
     '| Stage | Backend CPU/mem | Scanner CPU/mem | Mongo | Postgres | Redis | Restarts |',
     '|---|---|---|---|---|---|---:|',
     ...rows.map((r) => row([stageName(r.stage), r.backend, r.scanner, r.mongo, r.postgres, r.redis, r.restarts])),
+    ...sampledMetrics(rows),
     ...(unavailableReason ? ['', `Infrastructure sampling data is not available for this run: ${unavailableReason}.`] : []),
   ];
 }

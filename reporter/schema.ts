@@ -278,6 +278,7 @@ export const Report = z.object({
   failedConditions: z.array(z.string()).default([]),
   stages: z.array(StageSummary),
   findings: z.array(Finding),
+  /** Rows as the gates attached them; each may carry `sampled` (the sampler's other series, contract/infra-row.ts). */
   infrastructure: z.object({ rows: z.array(InfraRow), unavailableReason: z.string().nullable() }),
   collectionErrors: z.array(CollectionError),
   /** The procedure's hypotheses judged on this run's data (reporter/hypotheses.ts); empty in older reports. */

@@ -3,6 +3,9 @@
 import { expect, test } from '@playwright/test';
 import type { InfraRow, SampledMetrics } from '../../contract/infra-row.ts';
 import { sampledMetrics } from '../../reporter/render-infra.ts';
+import { renderMarkdown } from '../../reporter/render-markdown.ts';
+import { summarize } from '../../reporter/summarize.ts';
+import { baseWorkerResult } from '../../reporter/synthetic.ts';
 
 const CELLS = { backend: 'b', scanner: 's', mongo: 'm', postgres: 'p', redis: 'r', restarts: 0 };
 const MEASURED: SampledMetrics = {
@@ -43,4 +46,26 @@ test('one row per stage with sampled cells, after a heading, pipes escaped', () 
 test('no table when no row carries sampled cells', () => {
   expect(sampledMetrics([])).toEqual([]);
   expect(sampledMetrics([{ ...CELLS, stage: 1 }])).toEqual([]);
+});
+
+test('report.md: the template Infrastructure table first, then Sampled metrics; report.json rows keep sampled', () => {
+  const report = summarize([baseWorkerResult({ stage: 1, workerId: 'C1-W01' })], {
+    runId: 'run-infra',
+    mode: 'fixture',
+    target: null,
+    versions: {},
+    gitSha: null,
+    levels: [1],
+    generatedAt: '2026-12-02T10:00:00Z',
+    infrastructure: [{ ...CELLS, stage: 1, sampled: NOT_MEASURED }],
+  });
+  expect(report.infrastructure.rows[0]!.sampled).toEqual(NOT_MEASURED);
+  const lines = renderMarkdown(report).split('\n');
+  const template = lines.indexOf('| Stage | Backend CPU/mem | Scanner CPU/mem | Mongo | Postgres | Redis | Restarts |');
+  expect(lines[template + 2]).toBe('| C1 | b | s | m | p | r | 0 |');
+  expect(lines.indexOf('### Sampled metrics')).toBeGreaterThan(template);
+  expect(lines.indexOf('### Sampled metrics')).toBeLessThan(lines.indexOf('## Payment Correctness'));
+  expect(lines).toContain(
+    '| C1 | not measured (METRICS_URL is not set) | 60 | 24 | 0 | not measured (no RPC URL (--rpc or RPC_URL)) | 25% of 4 | not measured (no docker engine (Cannot connect to the Docker daemon)) | backend 1, scanner 0 |',
+  );
 });
