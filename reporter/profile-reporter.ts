@@ -28,6 +28,7 @@ import { summarize } from './summarize.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
 import { appendStepSummary } from './step-summary.ts';
 import { printTerminalSummary } from './terminal-summary.ts';
+import { attachProfileReport } from './run-attachments.ts';
 import { readTimeline, withTimelineRows } from './timeline.ts';
 import { unreportedFlows } from './unreported-flows.ts';
 import { writeReport } from './write-report.ts';
@@ -207,6 +208,8 @@ export default class ProfileReporter implements Reporter {
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
     const reportFile = await writeReport(root, report, results);
     appendStepSummary(reportFile);
+    // Allure: the profile report and its charts as the run's "Profile report" result (reporter/run-attachments.ts).
+    attachProfileReport(reportFile, report, this.config);
     if (this.options.summary !== false) printTerminalSummary(report, reportFile, this.config);
     if (report.overall === 'not-measured') {
       console.log(`escrow-ramp report: ${reportFile} (not measured: ${report.stopReason ?? NOTHING_MEASURED})`);

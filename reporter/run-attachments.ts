@@ -1,0 +1,114 @@
+// The profile report where reviewers look: report.md is written in onEnd, after
+// every test ended, so no test can attach it. For Allure the reporter writes one
+// more result into the Allure results directory, a "Profile report" test of the
+// run with report.md, report.json and the charts as its attachments: one click
+// from the Allure report's tree (suite "Profile report").
+//
+// The result carries the run's runId label, so `npm run report:allure` (which
+// builds one run) keeps it, and a fixed history id, so Allure's history and
+// trends follow it from run to run.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig } from '@playwright/test/reporter';
+import type { Report } from './schema.ts';
+import { reportPaths } from './terminal-summary.ts';
+
+type ReporterConfig = Partial<Pick<FullConfig, 'reporter' | 'configFile' | 'rootDir'>>;
+
+export const PROFILE_REPORT_TEST = 'Profile report';
+const FULL_NAME = 'escrow-ramp: profile report';
+
+interface AllureAttachment {
+  name: string;
+  source: string;
+  type: string;
+}
+
+/** The files of a run's report folder attached, in this order: report.md, report.json, charts/*.svg. */
+function attachable(runDir: string): { file: string; name: string; type: string; ext: string }[] {
+  const charts = path.join(runDir, 'charts');
+  const svgs = existsSync(charts)
+    ? readdirSync(charts)
+        .filter((f) => f.endsWith('.svg'))
+        .sort()
+    : [];
+  return [
+    { file: path.join(runDir, 'report.md'), name: 'report.md', type: 'text/markdown', ext: 'md' },
+    { file: path.join(runDir, 'report.json'), name: 'report.json', type: 'application/json', ext: 'json' },
+    ...svgs.map((f) => ({ file: path.join(charts, f), name: `charts/${f}`, type: 'image/svg+xml', ext: 'svg' })),
+  ].filter((a) => existsSync(a.file));
+}
+
+const STATUS: Record<Report['overall'], string> = { pass: 'passed', fail: 'failed', 'not-measured': 'skipped' };
+
+/**
+ * Writes the run's profile report into an Allure results directory as one test result with attachments.
+ * Returns the result file's path, or null when there is no report.md to attach.
+ */
+export function writeAllureProfileReport(
+  resultsDir: string,
+  reportMd: string,
+  report: Pick<Report, 'runId' | 'overall' | 'failedConditions'> & Partial<Pick<Report, 'stopReason'>>,
+  now = Date.now(),
+): string | null {
+  const runDir = path.dirname(reportMd);
+  const files = attachable(runDir);
+  if (!files.some((f) => f.name === 'report.md')) return null;
+  mkdirSync(resultsDir, { recursive: true });
+  const uuid = randomUUID();
+  const attachments: AllureAttachment[] = files.map((f) => {
+    const source = `${randomUUID()}-attachment.${f.ext}`;
+    writeFileSync(path.join(resultsDir, source), readFileSync(f.file));
+    return { name: f.name, source, type: f.type };
+  });
+  const message =
+    report.overall === 'fail'
+      ? `profile FAIL; stop condition(s):\n${report.failedConditions.map((c) => `- ${c}`).join('\n')}`
+      : report.overall === 'not-measured'
+        ? `not measured${report.stopReason ? `: ${report.stopReason}` : ''}`
+        : undefined;
+  const result = {
+    uuid,
+    historyId: createHash('md5').update(FULL_NAME).digest('hex'),
+    testCaseId: createHash('md5').update(FULL_NAME).digest('hex'),
+    name: PROFILE_REPORT_TEST,
+    fullName: FULL_NAME,
+    status: STATUS[report.overall],
+    statusDetails: message ? { message } : {},
+    stage: 'finished',
+    start: now,
+    stop: now,
+    labels: [
+      { name: 'runId', value: report.runId },
+      { name: 'suite', value: PROFILE_REPORT_TEST },
+      { name: 'feature', value: 'profile report' },
+    ],
+    parameters: [{ name: 'runId', value: report.runId, excluded: true }],
+    links: [],
+    steps: [],
+    attachments,
+    description: `The run's profile report (${path.basename(runDir)}/report.md) and its charts: open the attachments below.`,
+  };
+  const file = path.join(resultsDir, `${uuid}-result.json`);
+  writeFileSync(file, JSON.stringify(result));
+  return file;
+}
+
+/**
+ * The profile reporter's call in onEnd: when allure-playwright is among the run's reporters, its results directory
+ * gets the profile report. A failure to write is printed, never fails the run.
+ */
+export function attachProfileReport(
+  reportMd: string,
+  report: Parameters<typeof writeAllureProfileReport>[2],
+  config: ReporterConfig,
+): void {
+  const resultsDir = reportPaths(reportMd, config, process.env).allureResults;
+  if (!resultsDir) return;
+  try {
+    writeAllureProfileReport(resultsDir, reportMd, report);
+  } catch (err) {
+    console.log(`escrow-ramp: report.md not attached to Allure (${(err as Error).message})`);
+  }
+}
