@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PaymentMode } from '../contract/worker-result.ts';
 import { maskHexKey, redactText } from '../lib/redact.ts';
+import { baselineProblem, goalsFileProblem } from './goals.ts';
 import { DEFAULT_LEVELS } from './stages.ts';
 
 const int = (min: number, max: number) =>
@@ -58,6 +59,12 @@ const duration = z
     return Number(n) * DURATION_UNITS[unit!]!;
   })
   .refine((ms) => ms >= 1_000 && ms <= 24 * 3_600_000, 'must be between 1s and 24h');
+
+/** A refinement from a check that says what is wrong (or null). */
+const checkWith = (problem: (value: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
+  const why = problem(value);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+};
 
 const hexKey = z
   .string()
@@ -151,6 +158,10 @@ export const EnvSchema = z.object({
     .trim()
     .refine((path) => existsSync(path), 'names no file')
     .optional(),
+  /** A baseline run (reports/<runId> or its report.json): report.md and report.json compare this run with it. */
+  BASELINE: z.string().trim().superRefine(checkWith(baselineProblem)).optional(),
+  /** Latency goals (a file `npm run baseline` writes) used instead of the starting goals of config/stages.ts. */
+  GOALS_FILE: z.string().trim().superRefine(checkWith(goalsFileProblem)).optional(),
   NOTIFY_TIMEOUT_MS: int(100, 600_000).default(10_000),
   BARRIER_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
   OP_TIMEOUT_MS: int(100, 600_000).default(30_000),
