@@ -211,7 +211,9 @@ function paymentIntentSerial(input: HypothesisInput): Hypothesis {
       ? `Server-Timing means, ${timed.map(breakdown).join('; ')}`
       : 'Server-Timing: not measured (the target sent no Server-Timing header on payment intents)',
     ...(grewMost
-      ? [`sub-step that grew most ${stageName(first!.stage)} → ${stageName(last!.stage)}: ${grewMost.name} (+${formatMs(grewMost.by)})`]
+      ? [
+          `sub-step that grew most ${stageName(first!.stage)} → ${stageName(last!.stage)}: ${grewMost.by > 0 ? `${grewMost.name} (+${formatMs(grewMost.by)})` : 'none grew'}`,
+        ]
       : []),
   ];
   const serial = ratio !== null && ratio <= 1 + E.overlap;

@@ -210,6 +210,10 @@ test.describe('4. payment intent sub-steps', () => {
     const few = judge('payment-intent-serial', intents([10, 20, 40]), { serverTiming: serial(2) });
     expect(few.reason).toBe('6 payment intents carried Server-Timing; 20 are needed to tell serial from parallel');
     expect(few.evidence).toContain('sub-step that grew most C1 → C4: insert-payment (+12 ms)');
+    const faster = { 1: timing(30, { auth: 2, db: 9 }, 11), 2: timing(30, { auth: 1, db: 8 }, 9) };
+    expect(judge('payment-intent-serial', intents([10, 9]), { serverTiming: faster }).evidence.at(-1)).toBe(
+      'sub-step that grew most C1 → C2: none grew',
+    );
   });
 
   test('supported: serial sub-steps and a p95 that degrades; not supported: flat, or sub-steps that overlap', () => {
