@@ -40,7 +40,7 @@ export function toSampledMetrics(s: StageInfra): SampledMetrics {
     notificationInserts: one(s.notifications.inserts),
     notificationErrors: one(s.notifications.errors),
     rpcP95: one(s.rpc.p95Ms, ' ms'),
-    rpcErrorRate: typeof s.rpc.errorRate === 'number' ? `${show(s.rpc.errorRate * 100)}% of ${s.rpc.calls}` : one(s.rpc.errorRate),
+    rpcErrorRate: typeof s.rpc.errorRate === 'number' ? `${show(s.rpc.errorRate * 100)}% of ${s.rpc.calls} probes` : one(s.rpc.errorRate),
     images:
       'na' in s.images
         ? `not measured (${s.images.na})`

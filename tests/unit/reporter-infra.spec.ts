@@ -14,7 +14,7 @@ const MEASURED: SampledMetrics = {
   notificationInserts: '24',
   notificationErrors: '0',
   rpcP95: '40 ms',
-  rpcErrorRate: '25% of 4',
+  rpcErrorRate: '25% of 4 probes',
   images: 'escrow-backend escrow/backend:1.4.1, escrow-pg postgres:16',
   restarts: 'backend 1, scanner 0',
 };
@@ -38,8 +38,8 @@ test('one row per stage with sampled cells, after a heading, pipes escaped', () 
     '| Stage | Socket.IO clients max | Events emitted | Notification inserts | Notification errors | RPC p95 | RPC errors | Docker images | Restarts by component |',
   );
   expect(table.slice(2)).toEqual([
-    '| C1 | 12 | 60 | 24 | 0 | 40 ms | 25% of 4 | escrow-backend escrow/backend:1.4.1, escrow-pg postgres:16 | backend 1, scanner 0 |',
-    '| C4 | not measured (METRICS_URL is not set) | 60 | 24 | 0 | not measured (no RPC URL (--rpc or RPC_URL)) | 25% of 4 | not measured (no docker engine (Cannot connect to the Docker daemon)) | a\\|b 1 |',
+    '| C1 | 12 | 60 | 24 | 0 | 40 ms | 25% of 4 probes | escrow-backend escrow/backend:1.4.1, escrow-pg postgres:16 | backend 1, scanner 0 |',
+    '| C4 | not measured (METRICS_URL is not set) | 60 | 24 | 0 | not measured (no RPC URL (--rpc or RPC_URL)) | 25% of 4 probes | not measured (no docker engine (Cannot connect to the Docker daemon)) | a\\|b 1 |',
   ]);
 });
 
@@ -66,6 +66,6 @@ test('report.md: the template Infrastructure table first, then Sampled metrics; 
   expect(lines.indexOf('### Sampled metrics')).toBeGreaterThan(template);
   expect(lines.indexOf('### Sampled metrics')).toBeLessThan(lines.indexOf('## Payment Correctness'));
   expect(lines).toContain(
-    '| C1 | not measured (METRICS_URL is not set) | 60 | 24 | 0 | not measured (no RPC URL (--rpc or RPC_URL)) | 25% of 4 | not measured (no docker engine (Cannot connect to the Docker daemon)) | backend 1, scanner 0 |',
+    '| C1 | not measured (METRICS_URL is not set) | 60 | 24 | 0 | not measured (no RPC URL (--rpc or RPC_URL)) | 25% of 4 probes | not measured (no docker engine (Cannot connect to the Docker daemon)) | backend 1, scanner 0 |',
   );
 });

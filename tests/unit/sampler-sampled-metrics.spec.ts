@@ -53,7 +53,7 @@ test('RPC p95 latency and error rate over the stage probes', () => {
   expect(c1!.rpc.p95Ms).toBeGreaterThan(30);
   expect(c1!.rpc.p95Ms).toBeLessThanOrEqual(40);
   // one error in four probes
-  expect(toSampledMetrics(c1!).rpcErrorRate).toBe('25% of 4');
+  expect(toSampledMetrics(c1!).rpcErrorRate).toBe('25% of 4 probes');
 });
 
 test('docker image (with its tag) per container, the last one seen in the stage', () => {
