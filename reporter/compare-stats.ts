@@ -46,17 +46,28 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-/** Counts of each U in 0..n1*n2 over all C(n1+n2, n1) orderings: the Gaussian binomial's coefficients. */
-function exactUCounts(n1: number, n2: number): number[] {
-  let poly = [1];
-  for (let i = 1; i <= n1; i++) {
-    // times (1 - q^(n2+i)), then divided by (1 - q^i): stays a polynomial with non-negative integer coefficients.
-    const next = [...poly, ...new Array<number>(n2 + i).fill(0)];
-    for (let d = poly.length - 1; d >= 0; d--) next[d + n2 + i]! -= poly[d]!;
-    for (let d = i; d < next.length; d++) next[d]! += next[d - i]!;
-    poly = next.slice(0, i * n2 + 1);
-  }
-  return poly;
+/**
+ * Exact two-sided p of a rank sum: over every way to pick `k` of the `ranks2` (doubled midranks, so ties stay
+ * integers), the share whose sum lies at least as far from its mean as `observed2` does.
+ */
+function exactRankSumP(ranks2: readonly number[], k: number, observed2: number): number {
+  const max = ranks2.reduce((sum, r) => sum + r, 0);
+  const ways = Array.from({ length: k + 1 }, () => new Float64Array(max + 1));
+  ways[0]![0] = 1;
+  for (const r of ranks2)
+    for (let j = k; j >= 1; j--) {
+      const [from, to] = [ways[j - 1]!, ways[j]!];
+      for (let sum = max; sum >= r; sum--) to[sum]! += from[sum - r]!;
+    }
+  const mean2 = k * (ranks2.length + 1);
+  const distance = Math.abs(observed2 - mean2);
+  let total = 0;
+  let tail = 0;
+  ways[k]!.forEach((count, sum) => {
+    total += count;
+    if (Math.abs(sum - mean2) >= distance - 1e-9) tail += count;
+  });
+  return Math.min(1, tail / total);
 }
 
 export interface MannWhitney {
@@ -71,18 +82,22 @@ export interface MannWhitney {
 
 const EXACT_MAX_N = 60;
 
-/** Mann-Whitney U test of `run` against `baseline` (each non-empty). */
+/** Mann-Whitney U test of `run` against `baseline` (each non-empty): exact (ties too) up to EXACT_MAX_N samples in all. */
 export function mannWhitney(baseline: readonly number[], run: readonly number[]): MannWhitney {
   const n1 = baseline.length;
   const n2 = run.length;
   const all = [...baseline.map((v) => ({ v, run: false })), ...run.map((v) => ({ v, run: true }))].sort((a, b) => a.v - b.v);
   let rankSumRun = 0;
   let tieTerm = 0;
+  const ranks2: number[] = [];
   for (let i = 0; i < all.length;) {
     let j = i;
     while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
     const midrank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (all[k]!.run) rankSumRun += midrank;
+    for (let k = i; k <= j; k++) {
+      ranks2.push(2 * midrank);
+      if (all[k]!.run) rankSumRun += midrank;
+    }
     const t = j - i + 1;
     tieTerm += t * t * t - t;
     i = j + 1;
@@ -91,13 +106,7 @@ export function mannWhitney(baseline: readonly number[], run: readonly number[])
   const pairs = n1 * n2;
   const delta = (2 * u) / pairs - 1;
   const extreme = Math.min(u, pairs - u);
-  if (tieTerm === 0 && n1 + n2 <= EXACT_MAX_N) {
-    const counts = exactUCounts(n1, n2);
-    const total = counts.reduce((s, c) => s + c, 0);
-    let tail = 0;
-    for (let k = 0; k <= Math.floor(extreme); k++) tail += counts[k]!;
-    return { u, p: Math.min(1, (2 * tail) / total), delta, method: 'exact' };
-  }
+  if (n1 + n2 <= EXACT_MAX_N) return { u, p: exactRankSumP(ranks2, n2, 2 * rankSumRun), delta, method: 'exact' };
   const n = n1 + n2;
   const variance = (pairs / 12) * (n + 1 - tieTerm / (n * (n - 1)));
   if (variance <= 0) return { u, p: 1, delta, method: 'normal' };

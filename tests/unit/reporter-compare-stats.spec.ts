@@ -11,9 +11,11 @@ test("Mann-Whitney, exact: complete separation of 6 and 6 gives p = 2 / C(12, 6)
   expect(mannWhitney([1, 2, 3], [1.5, 2.5, 3.5])).toMatchObject({ u: 6, p: 0.7, method: 'exact' });
 });
 
-test('Mann-Whitney with ties uses the normal approximation with tie correction; one set against itself is p = 1', () => {
+test('Mann-Whitney with ties is exact too, over midranks; large sets use the normal approximation with tie correction', () => {
   const tied = [1, 1, 2, 2, 3, 3, 4, 4];
-  expect(mannWhitney(tied, tied)).toMatchObject({ p: 1, delta: 0, method: 'normal' });
+  expect(mannWhitney(tied, tied)).toMatchObject({ p: 1, delta: 0, method: 'exact' });
+  // Separated but for the 5 in both: the two ways to place that 5 at each extreme, 4 of the C(12, 6) = 924 splits.
+  expect(mannWhitney([1, 2, 2, 3, 4, 5], [5, 6, 6, 7, 8, 9]).p).toBeCloseTo(4 / 924, 6);
   const shifted = mannWhitney(range(200), range(200, 41));
   expect(shifted.method).toBe('normal');
   expect(shifted.p).toBeLessThan(1e-6);
