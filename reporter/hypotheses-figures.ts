@@ -1,7 +1,7 @@
 // The figures the hypotheses (reporter/hypotheses.ts) are judged on, per stage: latency series from the stages'
 // operations, Postgres figures from the sampler's aggregates or the Infrastructure rows, the sampler's counters, and
 // the payment intent's Server-Timing. Pure. A figure that was not measured is `{ na: why }`, never 0.
-import type { InfraRow } from '../contract/infra-row.ts';
+import type { InfraRow, SampledMetrics } from '../contract/infra-row.ts';
 import type { WorkerResult } from '../contract/worker-result.ts';
 import { LOW_N, stageName } from '../config/stages.ts';
 import type { StageInfra } from '../sampler/aggregate.ts';
@@ -62,7 +62,7 @@ export const usable = (points: readonly Point[]): { stage: number; value: number
   points.flatMap((p) => (typeof p.value === 'number' && (p.n ?? MIN_SAMPLES) >= MIN_SAMPLES ? [{ stage: p.stage, value: p.value }] : []));
 
 /** The sampler's other series an Infrastructure row may carry as display text (`sampled`, report.md "Sampled metrics"). */
-export type RowMetric = 'socketClients' | 'socketEvents' | 'notificationInserts' | 'rpcP95' | 'rpcErrorRate';
+export type RowMetric = keyof Pick<SampledMetrics, 'socketClients' | 'socketEvents' | 'notificationInserts' | 'rpcP95' | 'rpcErrorRate'>;
 
 /** A number read back from a display cell (`12`, `3.1 ms`, `0% of 40`), or `{ na }` from `not measured (why)`. */
 function fromCell(cell: string | undefined): Num | undefined {
@@ -80,8 +80,7 @@ export function sampledPoints(input: HypothesisInput, pick: (s: SampledStage) =>
   return input.report.stages.map(({ stage }) => {
     const aggregate = input.sampled?.[stage];
     if (aggregate) return { stage, value: pick(aggregate) };
-    const row = input.report.infrastructure.rows.find((r) => r.stage === stage) as
-      { sampled?: Partial<Record<RowMetric, string>> } | undefined;
+    const row = input.report.infrastructure.rows.find((r) => r.stage === stage);
     return { stage, value: fromCell(row?.sampled?.[metric]) ?? { na: NO_SAMPLER } };
   });
 }

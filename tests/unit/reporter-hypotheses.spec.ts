@@ -114,7 +114,7 @@ test.describe('1. request/offer writes and the database', () => {
     expect(given.evidence).toContain('Postgres CPU avg: C1 5% → C2 not measured (postgres is not local)');
     expect(given.evidence).toContain('notification inserts (writes): C1 30 → C2 60');
     // Else the rows' sampled metrics (display text) are read back.
-    const metrics = (inserts: string) => ({ sampled: { notificationInserts: inserts } }) as Partial<InfraRow>;
+    const metrics = (inserts: string) => ({ sampled: { notificationInserts: inserts } }) as Pick<InfraRow, 'sampled'>;
     const fromRows = [
       { ...pgRow(1, 'CPU avg 4%'), ...metrics('30') },
       { ...pgRow(2, 'CPU avg 6%'), ...metrics('not measured (no /metrics)') },
