@@ -11,7 +11,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test/reporter';
-import type { Report } from './schema.ts';
+import type { WorkerResult } from '../contract/worker-result.ts';
+import { gatesByStage, runMetaFrom } from './collect.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import type { GateResult, Report } from './schema.ts';
+import { summarize } from './summarize.ts';
 import { reportPaths } from './terminal-summary.ts';
 
 type ReporterConfig = Partial<Pick<FullConfig, 'reporter' | 'configFile' | 'rootDir'>>;
@@ -110,5 +114,38 @@ export function attachProfileReport(
     writeAllureProfileReport(resultsDir, reportMd, report);
   } catch (err) {
     console.log(`escrow-ramp: report.md not attached to Allure (${(err as Error).message})`);
+  }
+}
+
+/** The name of the gate's attachment in Playwright's HTML report. */
+export const REPORT_SO_FAR_ATTACHMENT = 'report-so-far.md';
+
+/**
+ * For Playwright's HTML report, where nothing written in onEnd can be attached: report.md as a gate sees the run,
+ * rendered from the flows' results of the stages so far and this gate's verdict. The run's report.md adds the
+ * infrastructure rows, earlier gates and the charts; the first lines say so and where it is.
+ */
+export function reportSoFar(
+  results: readonly WorkerResult[],
+  metadata: Readonly<Record<string, unknown>>,
+  levels: readonly number[],
+  gate: GateResult,
+  reportMd: string,
+): string {
+  const note =
+    `> Partial report, rendered by the gate of stage ${gate.stage} from the flows so far. ` +
+    `The run's full report (infrastructure, every gate, charts) is ${reportMd}, ` +
+    `also attached to the "${PROFILE_REPORT_TEST}" result in Allure.`;
+  // A gate must judge, not fail on its report: what could not be rendered is said instead.
+  try {
+    const meta = runMetaFrom(metadata, results, levels, new Date().toISOString());
+    const report = summarize(results, {
+      ...meta,
+      gates: gatesByStage([gate]),
+      infraUnavailableReason: "not in this partial report: see the run's report.md",
+    });
+    return `${note}\n\n${renderMarkdown(report)}`;
+  } catch (err) {
+    return `${note}\n\nThe partial report could not be rendered: ${(err as Error).message}\n`;
   }
 }

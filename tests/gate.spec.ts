@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { WorkerResult } from '../contract/worker-result.ts';
 import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema.ts';
 import { summarizeStage } from '../reporter/summarize.ts';
+import { REPORT_SO_FAR_ATTACHMENT, reportSoFar } from '../reporter/run-attachments.ts';
 import { stageWindow } from '../reporter/timeline.ts';
 import { parseEnv, type SuiteConfig } from '../config/env.ts';
 import { loadAdapter } from '../driver/load-adapter.ts';
@@ -14,7 +15,7 @@ import { evaluateGate, type GateInfra } from '../reporter/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
 import { parsePrometheus, sumOf } from '../sampler/prometheus.ts';
 import { RUN_ENV } from '../config/run-env.ts';
-import { infraTimeline, workersDir } from '../config/paths.ts';
+import { infraTimeline, runDir, workersDir } from '../config/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { intentsLeftPending } from '../flow/payment.ts';
 
@@ -177,6 +178,11 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
     ...(cfg.STAGE_DURATION || sharded ? {} : { expectedFlows: level * cfg.ROUNDS }),
   });
   await testInfo.attach(GATE_RESULT_ATTACHMENT, { body: JSON.stringify(verdict), contentType: 'application/json' });
+  // Playwright's HTML report gets no file written after the run: report.md as this gate sees the run, one click from its row.
+  await testInfo.attach(REPORT_SO_FAR_ATTACHMENT, {
+    body: reportSoFar(all, testInfo.config.metadata, levels, verdict, join(runDir(runId), 'report.md')),
+    contentType: 'text/markdown',
+  });
   // Not passed, not failed: what the gate could not evaluate is said where the user looks (the HTML report, the terminal).
   for (const line of verdict.notEvaluated) testInfo.annotations.push({ type: 'not evaluated', description: line });
   expect(stage.flows, `${stageName(level)} produced results`).toBeGreaterThan(0);

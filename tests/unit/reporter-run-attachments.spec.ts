@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Suite } from '@playwright/test/reporter';
 import { expect, test } from '@playwright/test';
 import ProfileReporter from '../../reporter/profile-reporter.ts';
-import { PROFILE_REPORT_TEST, writeAllureProfileReport } from '../../reporter/run-attachments.ts';
+import { PROFILE_REPORT_TEST, reportSoFar, writeAllureProfileReport } from '../../reporter/run-attachments.ts';
 import { flow, flowEnd, logged, METADATA, type TestEnd } from './support/profile-reporter-run.ts';
 
 interface AllureResult {
@@ -89,4 +89,18 @@ test('no report.md, or no allure-playwright among the reporters: nothing is writ
   ).toBeNull();
   await run(root, [flowEnd(flow(1, 1))]);
   expect(readdirSync(root)).not.toContain('allure-results');
+});
+
+test("the gate's report so far, for the HTML report: report.md of the flows so far, saying it is partial and where the full one is", () => {
+  const text = reportSoFar(
+    [flow(1, 1), flow(2, 1), flow(2, 2)],
+    METADATA,
+    [1, 2],
+    { stage: 2, passed: true, reasons: [], flows: 2, notEvaluated: [] },
+    'reports/run-e2e/report.md',
+  );
+  expect(text.split('\n')[0]).toContain('Partial report, rendered by the gate of stage 2');
+  expect(text).toContain('reports/run-e2e/report.md');
+  expect(text).toContain(METADATA.runId);
+  expect(text).not.toContain('could not be rendered');
 });
