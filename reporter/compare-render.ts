@@ -49,7 +49,8 @@ function stageSection(s: StageComparison, heading: string): string[] {
   const shift = s.runWideShift;
   const shiftLine =
     shift && shift.spread !== null
-      ? `Run-wide shift: ${factor(shift.log)} (median of ${shift.ops} ops' p50 shifts, standard deviation ${factor(shift.spread)}): every op together, shown, never flagged.`
+      ? `Run-wide shift: ${factor(shift.log)} (median of ${shift.ops} ops' p50 shifts, standard deviation ${factor(shift.spread)}; ` +
+        `each op is judged against the other ops' shift and spread, its threshold in its row): shared by every op, shown, never flagged.`
       : `Run-wide shift: not estimated (${shift?.ops ?? 0} ops with samples in both runs), so no op is judged against it.`;
   return [
     title,
