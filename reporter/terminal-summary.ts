@@ -158,7 +158,7 @@ export function terminalSummary(report: Report, paths: ReportPaths, style: Summa
   const stop = report.stopReason ?? (report.overall === 'not-measured' ? NOTHING_MEASURED : 'none: every selected stage ran');
   const paint = (text: string) =>
     !s.color ? text : report.overall === 'pass' ? PAINT.green(PAINT.bold(text)) : PAINT.red(PAINT.bold(text));
-  const legend = `✓ under goal · ✗ at or above it (p99: watch level) · † n < ${LOW_N}: indicative · goals: config/stages.ts`;
+  const legend = `✓ under goal · ✗ at or above it (p99: watch level) · † n < ${LOW_N}: indicative · goals: ${process.env.GOALS_FILE ? `GOALS_FILE ${process.env.GOALS_FILE}` : 'config/stages.ts'}`;
   const htmlDir = paths.html ? path.dirname(paths.html) : null;
   const html = paths.html ? `${paths.html} (npx playwright show-report${htmlDir === 'playwright-report' ? '' : ` ${htmlDir}`})` : null;
   const allure = paths.allureResults ? `results ${paths.allureResults}; report: npm run report:allure → allure-report/index.html` : null;
