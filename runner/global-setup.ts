@@ -15,6 +15,7 @@ import { infraTimeline } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { readSandboxState } from '../config/sandbox-state.ts';
 import { startCoordinator } from './coordinator.ts';
+import { checkShardBarrier } from './shard-barrier.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from '../config/selection.ts';
@@ -29,7 +30,7 @@ type Stop = () => unknown;
  * Every failure the preflight expects (see toPreflightError) ends the run with one PreflightError
  * message and no stack trace; whatever it had started by then is stopped first.
  */
-export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   // What this setup started, stopped in reverse: by the returned teardown, or at once when a later check fails.
   const started: Stop[] = [];
   const stopAll = async () => {
@@ -40,7 +41,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     }
   };
   try {
-    await preflight(started);
+    await preflight(started, config);
   } catch (err) {
     await stopAll();
     // A PreflightError prints as its message alone; anything else is a bug in the suite and keeps its stack.
@@ -49,8 +50,10 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   return stopAll;
 }
 
-async function preflight(started: Stop[]): Promise<void> {
+async function preflight(started: Stop[], config: FullConfig): Promise<void> {
   const cfg = await preflightCheck('configuration', {}, () => parseEnv());
+  // Before the target is asked anything: a sharded run without a shared barrier would wait, not fail.
+  await preflightCheck('configuration', {}, () => checkShardBarrier(config.shard, cfg.BARRIER_REDIS_URL));
   // The sandbox serving its second dialect (SANDBOX_DIALECT) is profiled through that dialect's URL.
   const dialect = cfg.sandbox && process.env.SANDBOX_DIALECT ? readSandboxState()?.dialectUrl : undefined;
   const target = cfg.BASE_URL ?? dialect ?? process.env.SANDBOX_URL;

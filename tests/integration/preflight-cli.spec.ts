@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { EnvSchema } from '../../config/env.ts';
+import { checkShardBarrier } from '../../runner/shard-barrier.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -20,7 +21,7 @@ interface Run {
 }
 
 /** The ramp's CLI in the repo root with `env` on top of a clean environment; every file it writes goes to a temp dir. */
-async function ramp(env: Record<string, string>): Promise<Run> {
+async function ramp(env: Record<string, string>, args: string[] = []): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-errors-'));
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -30,7 +31,7 @@ async function ramp(env: Record<string, string>): Promise<Run> {
   );
   try {
     return await new Promise<Run>((resolve, reject) => {
-      const child = spawn('npx', ['playwright', 'test', '--project=C1', '--output', join(dir, 'test-results')], {
+      const child = spawn('npx', ['playwright', 'test', '--project=C1', ...args, '--output', join(dir, 'test-results')], {
         cwd: ROOT,
         env: {
           ...base,
@@ -99,4 +100,34 @@ test.describe('the ramp CLI', () => {
     expect(run.output).toContain(`what to do: is the backend running at ${url}? start it, or check BASE_URL`);
     expect(run.output).not.toContain('TargetUnreachableError');
   });
+});
+
+test('a sharded run without a shared barrier, or with an unreachable one, is refused in seconds, not after a barrier timeout', async () => {
+  const target = { BASE_URL: `http://127.0.0.1:${await refusedPort()}`, PAYMENT_MODE: 'status' };
+  let t0 = Date.now();
+  const unset = await ramp(target, ['--shard=1/2']);
+  // Far below the 120 s barrier timeout a shard would otherwise wait (the CLI's own start included; the check alone is timed below).
+  expect(Date.now() - t0).toBeLessThan(60_000);
+  expectOneMessage(unset);
+  expect(unset.output).toContain('--shard=1/2 needs BARRIER_REDIS_URL=(unset)');
+  t0 = Date.now();
+  const unreachable = await ramp({ ...target, BARRIER_REDIS_URL: `redis://127.0.0.1:${await refusedPort()}` }, ['--shard=2/2']);
+  expect(Date.now() - t0).toBeLessThan(60_000);
+  expectOneMessage(unreachable);
+  expect(unreachable.output).toMatch(/--shard=2\/2: BARRIER_REDIS_URL=redis:\/\/127\.0\.0\.1:\d+ did not answer PING/);
+});
+
+test('the shard barrier check itself answers within 5 s, for a Redis that refuses and one that never answers', async () => {
+  const silent = createServer(() => undefined); // accepts, never speaks RESP
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    for (const url of [`redis://127.0.0.1:${await refusedPort()}`, `redis://127.0.0.1:${(silent.address() as { port: number }).port}`]) {
+      const t0 = Date.now();
+      await expect(checkShardBarrier({ current: 1, total: 2 }, url)).rejects.toThrow(/did not answer PING/);
+      expect(Date.now() - t0, url).toBeLessThan(5_000);
+    }
+    await expect(checkShardBarrier({ current: 1, total: 1 }, undefined)).resolves.toBeUndefined();
+  } finally {
+    silent.close();
+  }
 });
