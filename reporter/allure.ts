@@ -1,7 +1,7 @@
 // Everything Allure: the spec's failure classes as Allure categories (Allure 3
-// rules and Allure 2 categories.json), the listener that redacts each test
-// result before allure-playwright writes it, and the reporter's options
-// (results dir, environment, global labels).
+// rules and Allure 2 categories.json), the listener that redacts and labels each
+// test result before allure-playwright writes it (labels: allure-labels.ts), and
+// the reporter's options (results dir, environment, global labels).
 //
 // A failed flow carries its class as the `failureClass` label (fixtures/flow.ts).
 // Allure 3 (`npm run report:allure`) matches categories on that label; for
@@ -15,6 +15,7 @@ import type { Category } from 'allure-js-commons/sdk';
 import type { LifecycleListener, ReporterConfig } from 'allure-js-commons/sdk/reporter';
 import { FAILURE_CLASS_LABEL, type FailureClass } from '../contract/worker-result.ts';
 import { redact, redactText } from '../lib/redact.ts';
+import { labelResult } from './allure-labels.ts';
 
 /** Category names, most severe first: a test whose flows failed for several classes lands in the first. */
 export const FAILURE_CLASS_NAMES = {
@@ -140,6 +141,7 @@ export function allureListener(resultsDir: string): LifecycleListener {
   return {
     beforeTestResultWrite: (result) => {
       redactTestResult(result, resultsDir);
+      labelResult(result, (source) => (existsSync(join(resultsDir, source)) ? readFileSync(join(resultsDir, source), 'utf8') : null));
       prefixFailureClass(result);
     },
   };

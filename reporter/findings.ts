@@ -10,7 +10,7 @@ import { knownGapFindings, malformedNotificationFindings, missingNotificationFin
 import { EXAMPLES, formatPct, withMore } from './format.ts';
 import type { CollectionError, FailureGroup, Finding, Severity, StageSummary } from './schema.ts';
 
-const FAILURE_FINDING: Record<FailureGroup['class'], { severity: Severity; nextAction: string }> = {
+export const FAILURE_FINDING: Record<FailureGroup['class'], { severity: Severity; nextAction: string }> = {
   product: { severity: 'P1', nextAction: 'Fix the product bug in the failing step, then rerun the stage.' },
   capacity: {
     severity: 'P1',

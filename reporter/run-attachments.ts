@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test/reporter';
 import type { WorkerResult } from '../contract/worker-result.ts';
+import { Severity } from 'allure-js-commons';
+import { procedureLabels } from './allure-labels.ts';
 import { gatesByStage, runMetaFrom } from './collect.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import type { GateResult, Report } from './schema.ts';
@@ -86,7 +88,8 @@ export function writeAllureProfileReport(
     labels: [
       { name: 'runId', value: report.runId },
       { name: 'suite', value: PROFILE_REPORT_TEST },
-      { name: 'feature', value: 'profile report' },
+      // The run's verdict is the stop conditions': a failed profile is a blocker, as a failed gate is.
+      ...procedureLabels('report', 'Run', report.overall === 'fail' ? Severity.BLOCKER : Severity.NORMAL),
     ],
     parameters: [{ name: 'runId', value: report.runId, excluded: true }],
     links: [],
