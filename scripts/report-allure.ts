@@ -1,22 +1,28 @@
-// npm run report:allure - the Allure 3 report of the last run, offline.
+// npm run report:allure - the Allure 3 report of the last run, offline, with trends and quality gates.
 //
-// allure-results (written by allure-playwright) -> the last run's results, redacted
-// once more, in a staging folder -> `allure generate` (the `allure` package, no
-// Java) -> allure-report/ -> the external analytics tag removed from every HTML
-// file and checked gone.
+// allure-results (written by allure-playwright) -> the last run's results, redacted once more, in a staging
+// folder -> the report, built in this process by the `allure` package's core (no Java; scripts/allure-generate.ts),
+// with the spec's stop conditions as quality gates and the history file read and updated
+// (scripts/allure-history.ts) -> allure-report/ -> the external analytics tag removed from every HTML file and
+// checked gone.
 //
 //   npm run report:allure [-- --run <runId> | --all] [--static] [--results <dir>] [--output <dir>]
-import { execFile } from 'node:child_process';
+//                              [--history <file> | --no-history]
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import type { AllureConfig } from 'allure';
 import { redactText } from '../lib/redact.ts';
 import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
+import { STORIES } from '../reporter/allure-labels.ts';
+import { stopConditionGates } from '../reporter/allure-quality-gates.ts';
+import { generateAllure, type QualityGateOutcome } from './allure-generate.ts';
+import { dropHistory, historyNames, reportNameOf, runsOf } from './allure-history.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Where the history is kept between runs; CI caches this folder (.github/workflows/pr-gate.yml). */
+const DEFAULT_HISTORY = join(ROOT, 'allure-history', 'history.jsonl');
 
 /** What must not be left in the report's HTML: Google Tag Manager / Analytics. */
 export const ANALYTICS = /googletagmanager\.com|google-analytics\.com|gtag\/js|\bgtag\s*\(|window\.dataLayer/;
@@ -47,7 +53,8 @@ export interface AllureReportOptions {
   run?: string;
   /** One self-contained index.html (default) or the static multi-file report (needs an HTTP server to open). */
   singleFile?: boolean;
-  reportName?: string;
+  /** The history file (JSONL) read and updated; default ALLURE_HISTORY_PATH, else allure-history/history.jsonl; null: none. */
+  historyPath?: string | null;
 }
 
 export interface AllureReportSummary {
@@ -58,11 +65,16 @@ export interface AllureReportSummary {
   outputDir: string;
   html: string[];
   analyticsTagsRemoved: number;
+  /** The history file and how many runs it holds now, this one included; null without history. */
+  history: { path: string; runs: number } | null;
+  /** The stop conditions as quality gates; empty when the run has no gate result to judge them on. */
+  qualityGates: QualityGateOutcome[];
   ms: number;
 }
 
 interface AllureResultFile {
   uuid?: string;
+  name?: string;
   start?: number;
   labels?: { name: string; value: string }[];
   attachments?: { source: string; type?: string }[];
@@ -107,10 +119,58 @@ function walk(dir: string): string[] {
 
 const TEXT_TYPE = /^text\/|[/+]json$/i;
 
-function allureCli(): string {
-  // `allure` exports only its API; the CLI (bin) sits beside dist/.
-  const main = createRequire(import.meta.url).resolve('allure');
-  return join(dirname(main), '..', 'cli.js');
+interface ResultEntry {
+  file: string;
+  data: AllureResultFile;
+}
+
+const ofRun = (runId: string) => (r: ResultEntry) => r.data.labels?.some((l) => l.name === 'runId' && l.value === runId) ?? false;
+
+/** Copies a run's results (all runs': runId null) and what they refer to into `stage`, redacted once more. */
+function stageResults(resultsDir: string, all: readonly ResultEntry[], runId: string | null, stage: string): ResultEntry[] {
+  mkdirSync(stage, { recursive: true });
+  const chosen = runId === null ? [...all] : all.filter(ofRun(runId));
+  // allure-playwright's globals (hook errors) and the environment too; secrets as knownSecrets() finds them.
+  const secrets = knownSecrets();
+  const copyRedacted = (name: string, text: boolean) => {
+    const from = join(resultsDir, name);
+    if (!existsSync(from)) return;
+    if (text) writeFileSync(join(stage, name), redactText(readFileSync(from, 'utf8'), secrets));
+    else copyFileSync(from, join(stage, name));
+  };
+  const firstStart = Math.min(...chosen.map((r) => r.data.start ?? Infinity));
+  for (const r of chosen) {
+    copyRedacted(r.file, true);
+    for (const a of attachmentsOf(r.data)) copyRedacted(a.source, TEXT_TYPE.test(a.type ?? ''));
+  }
+  const uuids = new Set(chosen.map((r) => r.data.uuid));
+  for (const f of readdirSync(resultsDir)) {
+    if (f.endsWith('-container.json')) {
+      const children = (JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as { children?: string[] }).children ?? [];
+      if (children.some((c) => uuids.has(c))) copyRedacted(f, true);
+    } else if (f.endsWith('-globals.json')) {
+      if (runId === null || !Number.isFinite(firstStart) || statSync(join(resultsDir, f)).mtimeMs >= firstStart) copyRedacted(f, true);
+    } else if (f === 'environment.properties' || f === 'executor.json') copyRedacted(f, true);
+  }
+  return chosen;
+}
+
+/**
+ * The history file before this run's report: this run's line dropped (it is rebuilt), and a line added for each
+ * earlier run still in allure-results that the file lacks, oldest first - each built without a report.
+ */
+async function prepareHistory(historyPath: string, resultsDir: string, all: readonly ResultEntry[], runId: string, work: string) {
+  mkdirSync(dirname(historyPath), { recursive: true });
+  dropHistory(historyPath, reportNameOf(runId));
+  const known = new Set(historyNames(historyPath));
+  const runs = runsOf(all.map((r) => r.data));
+  const current = runs.find((r) => r.runId === runId);
+  const missing = runs.filter((r) => current && r.start < current.start && !known.has(reportNameOf(r.runId)));
+  for (const [i, run] of missing.entries()) {
+    const stage = join(work, `history-${i}`);
+    stageResults(resultsDir, all, run.runId, stage);
+    await generateAllure({ resultsDir: stage, outputDir: null, config: { name: reportNameOf(run.runId), historyPath } });
+  }
 }
 
 /** Builds the Allure 3 report from allure-results, offline, without the analytics tag. */
@@ -118,6 +178,8 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
   const started = performance.now();
   const resultsDir = resolve(options.resultsDir ?? join(ROOT, 'allure-results'));
   const outputDir = resolve(options.outputDir ?? join(ROOT, 'allure-report'));
+  const historyOption = options.historyPath === undefined ? (process.env.ALLURE_HISTORY_PATH ?? DEFAULT_HISTORY) : options.historyPath;
+  const historyPath = historyOption === null ? null : resolve(historyOption);
   const shown = (p: string) => relative(process.cwd(), p) || '.';
   const hint = 'run a stage first (e.g. `npx playwright test --project=C1`): allure-playwright writes it';
 
@@ -129,59 +191,35 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
   const environment = readEnvironment(resultsDir);
   const runId = options.run === 'all' ? null : (options.run ?? environment.runId ?? null);
   const results = resultFiles.map((file) => ({ file, data: JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as AllureResultFile }));
-  const chosen = runId === null ? results : results.filter((r) => r.data.labels?.some((l) => l.name === 'runId' && l.value === runId));
-  if (chosen.length === 0)
+  if (runId !== null && !results.some(ofRun(runId)))
     throw new AllureReportError(`${shown(resultsDir)} holds ${results.length} results, none of run ${runId}: pass --run <runId> or --all`);
 
   const work = mkdtempSync(join(tmpdir(), 'allure-report-'));
-  const stage = join(work, 'allure-results');
-  mkdirSync(stage);
   try {
-    // The run's results and their attachments, redacted once more (allure-playwright's globals - hook errors - too).
-    const secrets = knownSecrets();
-    const copyRedacted = (name: string, text: boolean) => {
-      const from = join(resultsDir, name);
-      if (!existsSync(from)) return;
-      if (text) writeFileSync(join(stage, name), redactText(readFileSync(from, 'utf8'), secrets));
-      else copyFileSync(from, join(stage, name));
-    };
-    const firstStart = Math.min(...chosen.map((r) => r.data.start ?? Infinity));
-    for (const r of chosen) {
-      copyRedacted(r.file, true);
-      for (const a of attachmentsOf(r.data)) copyRedacted(a.source, TEXT_TYPE.test(a.type ?? ''));
-    }
-    const uuids = new Set(chosen.map((r) => r.data.uuid));
-    for (const f of readdirSync(resultsDir)) {
-      if (f.endsWith('-container.json')) {
-        const children = (JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as { children?: string[] }).children ?? [];
-        if (children.some((c) => uuids.has(c))) copyRedacted(f, true);
-      } else if (f.endsWith('-globals.json')) {
-        if (runId === null || !Number.isFinite(firstStart) || statSync(join(resultsDir, f)).mtimeMs >= firstStart) copyRedacted(f, true);
-      } else if (f === 'environment.properties' || f === 'executor.json') copyRedacted(f, true);
-    }
-
-    const reportName = options.reportName ?? `escrow-ramp ${runId ?? 'all runs'}`;
-    const config = join(work, 'allurerc.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        name: reportName,
-        output: outputDir,
-        plugins: { awesome: { options: { singleFile: options.singleFile ?? true, reportName, reportLanguage: 'en' } } },
-        categories: allureCategoryRules(),
-      }),
-    );
+    const chosen = stageResults(resultsDir, results, runId, join(work, 'allure-results'));
+    // A report of every run (--all) reads the history but adds no line: it is no run of its own.
+    if (historyPath && runId !== null) await prepareHistory(historyPath, resultsDir, results, runId, work);
+    // The stop conditions are judged on the gates' results: a run without a gate (`--project=C1` alone) has none.
+    const gated = chosen.some((r) => r.data.labels?.some((l) => l.name === 'story' && l.value === STORIES.gate));
+    const reportName = reportNameOf(runId);
     rmSync(outputDir, { recursive: true, force: true });
-    await promisify(execFile)(process.execPath, [allureCli(), 'generate', stage, '--config', config, '--output', outputDir], {
-      cwd: work,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, NO_COLOR: '1' },
-    }).catch((err: Error & { stdout?: string; stderr?: string }) => {
-      throw new AllureReportError(`allure generate failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`.trim());
+    const qualityGates = await generateAllure({
+      resultsDir: join(work, 'allure-results'),
+      outputDir,
+      config: {
+        name: reportName,
+        plugins: { awesome: { options: { singleFile: options.singleFile ?? true, reportName, reportLanguage: 'en' } } },
+        // The same shape as Allure's CategoryRule; its statuses are allure-js-commons' Status values, typed string there.
+        categories: allureCategoryRules() as NonNullable<AllureConfig['categories']>,
+        ...(historyPath ? { historyPath, appendHistory: runId !== null } : {}),
+      },
+      qualityGates: gated ? stopConditionGates() : [],
+    }).catch((err: Error) => {
+      throw new AllureReportError(`allure report generation failed: ${err.message}`);
     });
 
     const html = existsSync(outputDir) ? walk(outputDir).filter((f) => f.endsWith('.html')) : [];
-    if (html.length === 0) throw new AllureReportError(`allure generate wrote no HTML into ${shown(outputDir)}`);
+    if (html.length === 0) throw new AllureReportError(`the Allure report wrote no HTML into ${shown(outputDir)}`);
     let analyticsTagsRemoved = 0;
     for (const file of html) {
       const page = stripAnalytics(readFileSync(file, 'utf8'));
@@ -197,6 +235,8 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
       outputDir,
       html,
       analyticsTagsRemoved,
+      history: historyPath ? { path: historyPath, runs: historyNames(historyPath).length } : null,
+      qualityGates,
       ms: performance.now() - started,
     };
   } finally {
@@ -218,7 +258,12 @@ function parseArgs(argv: readonly string[]): AllureReportOptions {
     else if (arg === '--static') options.singleFile = false;
     else if (arg === '--results') options.resultsDir = value();
     else if (arg === '--output') options.outputDir = value();
-    else throw new AllureReportError(`unknown option ${arg} (--run <runId> | --all, --static, --results <dir>, --output <dir>)`);
+    else if (arg === '--history') options.historyPath = value();
+    else if (arg === '--no-history') options.historyPath = null;
+    else
+      throw new AllureReportError(
+        `unknown option ${arg} (--run <runId> | --all, --static, --results <dir>, --output <dir>, --history <file> | --no-history)`,
+      );
   }
   return options;
 }
@@ -230,6 +275,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     console.log(
       `allure report: ${relative(process.cwd(), index)} · ${s.results} results of ${s.runId ? `run ${s.runId}` : 'all runs'}` +
         `${s.skipped ? ` (${s.skipped} of other runs left out)` : ''} · analytics tags removed: ${s.analyticsTagsRemoved} · ${(s.ms / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      s.history ? `history: ${relative(process.cwd(), s.history.path)} (${s.history.runs} runs)` : 'history: none (--no-history)',
+    );
+    const failed = s.qualityGates.filter((g) => !g.success);
+    console.log(
+      s.qualityGates.length
+        ? `quality gates (stop conditions): ${s.qualityGates.length - failed.length} of ${s.qualityGates.length} held` +
+            failed.map((g) => `\n  ✗ ${g.message}`).join('')
+        : 'quality gates: none judged - no gate result in this run (run each stage with its gate-C<n> project)',
     );
   } catch (err) {
     console.error(err instanceof AllureReportError ? `report:allure: ${err.message}` : err);

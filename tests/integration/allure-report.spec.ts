@@ -7,16 +7,10 @@ import { expect, test } from '@playwright/test';
 import { FailureClass } from '../../contract/worker-result.ts';
 import { FAILURE_CLASS_NAMES } from '../../reporter/allure.ts';
 import { buildAllureReport, withoutInlineData } from '../../scripts/report-allure.ts';
+import { reportData } from '../support/allure-report-data.ts';
 import { JWT, RUN, result } from '../support/allure-results.ts';
 
 const EXTERNAL_ANALYTICS = /googletagmanager|google-analytics|gtag/i;
-
-/** The report's data: single-file Allure inlines each data file base64-encoded as d("name", "...") in index.html. */
-function reportData(html: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const m of html.matchAll(/\bd\("([^"]+)","([A-Za-z0-9+/=]*)"\)/g)) files.set(m[1]!, Buffer.from(m[2]!, 'base64').toString('utf8'));
-  return files;
-}
 
 /** The inline scripts' code (the app bundle is a base64 data: URI). */
 const inlineScripts = (html: string) =>
@@ -40,7 +34,7 @@ test('builds the last run into one HTML file, each failure class in its category
   );
   write('9-result.json', result('9', 'flow of an older run', { run: 'older-run' }));
 
-  const summary = await buildAllureReport({ resultsDir: dir, outputDir: testInfo.outputPath('allure-report') });
+  const summary = await buildAllureReport({ resultsDir: dir, outputDir: testInfo.outputPath('allure-report'), historyPath: null });
 
   expect(summary).toMatchObject({ runId: RUN, results: 1 + FailureClass.options.length, skipped: 1 });
   expect(summary.analyticsTagsRemoved).toBeGreaterThan(0);
