@@ -136,6 +136,12 @@ export const EnvSchema = z.object({
     .optional(),
   FUNDER_PRIVATE_KEY: hexKey.optional(),
   PG_URL: url(['postgres', 'postgresql']).optional(),
+  /** Live mode, sharded or not: a BIP-39 phrase; each shard pays from m/44'/60'/0'/0/<shard> (config/funder-key.ts). */
+  FUNDER_MNEMONIC: z
+    .string()
+    .trim()
+    .refine((v) => [12, 15, 18, 21, 24].includes(v.split(/\s+/).length), 'must be a BIP-39 phrase of 12, 15, 18, 21 or 24 words')
+    .optional(),
   MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
   /** Queries of the Postgres system-of-record probe (default: the sandbox's schema, flow/sql/sandbox-postgres.sql). */
   PG_PROBE_SQL: z.string().trim().min(1).optional(),
@@ -169,9 +175,11 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
-const SECRET_VARS = new Set(['FUNDER_PRIVATE_KEY']);
+const SECRET_VARS = new Set(['FUNDER_PRIVATE_KEY', 'FUNDER_MNEMONIC']);
 
 export function maskValue(name: string, value: string): string {
+  // A phrase's first letters are a word of it: only its length is shown.
+  if (name === 'FUNDER_MNEMONIC') return `*** (${value.trim().split(/\s+/).length} words)`;
   if (SECRET_VARS.has(name)) return value.length > 4 ? `${value.slice(0, 4)}***` : '***';
   return maskHexKey(redactText(value));
 }

@@ -159,11 +159,36 @@ export function evaluateGate({ stage, previous, results, mode, infra, expectedFl
   return { stage: stage.stage, passed: reasons.length === 0, reasons, flows: results.length, notEvaluated };
 }
 
+/** What the reporter knows of a stage beyond its results, for judging stages whose gate did not run. */
+export interface ReporterGateOptions {
+  /** Flows each stage was to run (level x ROUNDS over every shard), when the run says; absent in fixed-duration mode. */
+  expectedFlows?: Readonly<Record<number, number>>;
+}
+
+/** Restarts as the Infrastructure row states them: a count (`0`, `1 (backend 1)`), or why none was counted. */
+function restartsOf(row: InfraRow | undefined): Pick<GateInfra, 'restarts' | 'notMeasured'> {
+  const cell = row?.restarts;
+  if (typeof cell === 'number') return { restarts: { components: cell } };
+  const count = /^(\d+)\b/.exec(cell ?? '')?.[1];
+  if (count !== undefined) return { restarts: { components: Number(count) } };
+  const why = cell === undefined ? 'no Infrastructure row for the stage' : cell.replace(/^not measured \((.*)\)$/s, '$1');
+  return { notMeasured: { restarts: why } };
+}
+
+const noCooldown = (stage: number) =>
+  `no gate project observed the cooldown after ${stageName(stage)} (gate-${stageName(stage)} does, in a ramp; ${stageName(stage)} alone, a shard or a merge of shards has none)`;
+
 /**
- * A stage whose gate project did not run (its flows failed, so Playwright skipped the gate, or
- * `--project=C8` ran alone) is still judged by the same stop conditions, so the report names them.
+ * A stage whose gate project did not run (its flows failed, so Playwright skipped the gate; `--project=C8` ran alone; shards
+ * merged by `npm run merge`) is still judged by the same stop conditions, so the report names them and the exit code follows.
+ * What only a gate can observe (the cooldown after the stage) is not evaluated, with why: never a silent pass.
  */
-export function reporterGates(results: readonly WorkerResult[], mode: PaymentMode, infra: readonly InfraRow[]): Record<number, StageGate> {
+export function reporterGates(
+  results: readonly WorkerResult[],
+  mode: PaymentMode,
+  infra: readonly InfraRow[],
+  options: ReporterGateOptions = {},
+): Record<number, StageGate> {
   const stages = [...new Set(results.map((r) => r.stage))].sort((a, b) => a - b);
   const summaries = stages.map((stage) =>
     summarizeStage(
@@ -175,16 +200,25 @@ export function reporterGates(results: readonly WorkerResult[], mode: PaymentMod
   );
   const gates: Record<number, StageGate> = {};
   summaries.forEach((stage, i) => {
-    const restarts = infra.find((row) => row.stage === stage.stage)?.restarts;
-    const restartCount = typeof restarts === 'number' ? restarts : Number(/^(\d+)/.exec(restarts ?? '')?.[1] ?? 0);
+    const restarts = restartsOf(infra.find((row) => row.stage === stage.stage));
+    const expectedFlows = options.expectedFlows?.[stage.stage];
     const verdict = evaluateGate({
       stage,
       previous: summaries.slice(0, i),
       results: results.filter((r) => r.stage === stage.stage),
       mode,
-      infra: { restarts: restartCount ? { components: restartCount } : {} },
+      infra: {
+        ...restarts,
+        notMeasured: { ...restarts.notMeasured, backlog: noCooldown(stage.stage), hostAfterCooldown: noCooldown(stage.stage) },
+      },
+      ...(expectedFlows === undefined ? {} : { expectedFlows }),
     });
-    gates[stage.stage] = { passed: verdict.passed, reasons: verdict.reasons, flows: verdict.flows };
+    gates[stage.stage] = {
+      passed: verdict.passed,
+      reasons: verdict.reasons,
+      flows: verdict.flows,
+      ...(verdict.notEvaluated.length ? { notEvaluated: verdict.notEvaluated } : {}),
+    };
   });
   return gates;
 }

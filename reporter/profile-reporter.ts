@@ -22,16 +22,16 @@ import { gatesByStage, parseFrom, resultKey, roundsOfProjects, runMetaFrom, stag
 import { withBaseline } from './compare-load.ts';
 import { formatMs } from './format.ts';
 import { reporterGates } from './gates.ts';
-import { loadGeneratorByStage, measuredWindows } from './load-generator.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError } from './schema.ts';
 import { summarize } from './summarize.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
 import { appendStepSummary } from './step-summary.ts';
 import { printTerminalSummary } from './terminal-summary.ts';
 import { attachProfileReport } from './run-attachments.ts';
-import { readTimeline, withTimelineRows } from './timeline.ts';
+import { runInfrastructure } from './shard-timelines.ts';
 import { unreportedFlows } from './unreported-flows.ts';
 import { writeReport } from './write-report.ts';
+import { writeVerdictFile } from './verdict-file.ts';
 
 export interface ProfileReporterOptions {
   /** The folder that gets <runId>/; relative paths resolve against the config's directory. Default: REPORTS_DIR or `reports`, as config/paths.ts. */
@@ -176,6 +176,12 @@ export default class ProfileReporter implements Reporter {
     console.log(`${stageName(stage).padEnd(3)} ${done} · p95 total ${p95} · ${progress.failed} failed`);
   }
 
+  /** Flows each selected stage was to run, every shard's when merged (level x ROUNDS); unknown in fixed-duration mode. */
+  private expectedFlows(): Record<number, number> | undefined {
+    if (this.declared.stageDurationMs) return undefined;
+    return Object.fromEntries([...this.stageProgress].map(([stage, progress]) => [stage, progress.total]));
+  }
+
   /**
    * Writes the report, then makes the run's status follow the profile: a FAIL verdict (any stop condition of a selected stage,
    * gate project or not) fails a run Playwright would pass. An interrupted or timed-out run keeps its own status (and exit code).
@@ -185,13 +191,16 @@ export default class ProfileReporter implements Reporter {
     const byKey = <T>(map: Map<string, T>): T[] => [...map.keys()].sort().map((k) => map.get(k)!);
     const results = byKey(this.results);
     const meta = runMetaFrom(this.metadata, results, [...this.stageProgress.keys()], new Date().toISOString());
-    const timeline = readTimeline(meta.runId);
-    const infrastructure = withTimelineRows(byKey(this.infra), results, timeline.samples);
+    // This machine's sampler timeline, or the shards' when `npm run merge` handed them over.
+    const { infrastructure, loadGenerator } = runInfrastructure(meta.runId, byKey(this.infra), results, byKey(this.eventLoops));
     const profile = summarize(results, {
       ...meta,
-      gates: { ...reporterGates(results, meta.mode ?? 'live', infrastructure), ...gatesByStage(byKey(this.gates)) },
+      gates: {
+        ...reporterGates(results, meta.mode ?? 'live', infrastructure, { expectedFlows: this.expectedFlows() }),
+        ...gatesByStage(byKey(this.gates)),
+      },
       infrastructure,
-      loadGenerator: loadGeneratorByStage(timeline.samples, measuredWindows(results), byKey(this.eventLoops), timeline.why),
+      loadGenerator,
       collectionErrors: byKey(this.errors),
       ...(results.length === 0 && this.errors.size === 0
         ? {
@@ -208,6 +217,7 @@ export default class ProfileReporter implements Reporter {
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();
     const reportFile = await writeReport(root, report, results);
     appendStepSummary(reportFile);
+    writeVerdictFile(report, reportFile);
     // Allure: the profile report and its charts as the run's "Profile report" result (reporter/run-attachments.ts).
     attachProfileReport(reportFile, report, this.config);
     if (this.options.summary !== false) printTerminalSummary(report, reportFile, this.config);

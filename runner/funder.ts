@@ -29,6 +29,8 @@ export async function createFunder(opts: {
   chainId: number;
   tokenAddress: string;
   privateKey: string;
+  /** Where the key comes from, named when the account cannot fund the run (default: the funder). */
+  from?: string;
   flows: number;
 }): Promise<Funder> {
   const provider = new JsonRpcProvider(opts.rpcUrl, opts.chainId, { staticNetwork: true });
@@ -53,7 +55,7 @@ export async function createFunder(opts: {
   const needTokens = perFlowTokens * BigInt(opts.flows);
   if (gas < needGas || tokens < needTokens) {
     throw new ConfigError(
-      `funder ${wallet.address} cannot fund ${opts.flows} flows: it needs ${formatEther(needGas)} native and ` +
+      `funder ${wallet.address}${opts.from ? ` (${opts.from})` : ''} cannot fund ${opts.flows} flows: it needs ${formatEther(needGas)} native and ` +
         `${formatUnits(needTokens, decimals)} tokens, it has ${formatEther(gas)} and ${formatUnits(tokens, decimals)}`,
       `send the funder what it lacks on chain ${actual}, or run fewer flows (fewer stages with --project, or a lower ROUNDS)`,
     );

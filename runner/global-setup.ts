@@ -15,7 +15,8 @@ import { infraTimeline } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { readSandboxState } from '../config/sandbox-state.ts';
 import { startCoordinator } from './coordinator.ts';
-import { checkShardBarrier } from './shard-barrier.ts';
+import { checkShardBarrier, MAX_CLOCK_OFFSET_MS } from './shard-barrier.ts';
+import { funderKey } from '../config/funder-key.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from '../config/selection.ts';
@@ -53,7 +54,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 async function preflight(started: Stop[], config: FullConfig): Promise<void> {
   const cfg = await preflightCheck('configuration', {}, () => parseEnv());
   // Before the target is asked anything: a sharded run without a shared barrier would wait, not fail.
-  await preflightCheck('configuration', {}, () => checkShardBarrier(config.shard, cfg.BARRIER_REDIS_URL));
+  const clock = await preflightCheck('configuration', {}, () => checkShardBarrier(config.shard, cfg.BARRIER_REDIS_URL));
+  if (clock && config.shard)
+    console.log(
+      `shard ${config.shard.current}/${config.shard.total}: clock ${clock.offsetMs <= 0 ? '+' : '-'}${Math.abs(Math.round(clock.offsetMs))} ms (± ${Math.ceil(clock.uncertaintyMs)} ms) against the barrier Redis (limit ± ${MAX_CLOCK_OFFSET_MS} ms)`,
+    );
   // The sandbox serving its second dialect (SANDBOX_DIALECT) is profiled through that dialect's URL.
   const dialect = cfg.sandbox && process.env.SANDBOX_DIALECT ? readSandboxState()?.dialectUrl : undefined;
   const target = cfg.BASE_URL ?? dialect ?? process.env.SANDBOX_URL;
@@ -67,7 +72,7 @@ async function preflight(started: Stop[], config: FullConfig): Promise<void> {
   const ctx: PreflightContext = {
     target: { url: target, from },
     rpc: cfg.RPC_URL ? { url: cfg.RPC_URL, from: 'RPC_URL' } : undefined,
-    secrets: cfg.FUNDER_PRIVATE_KEY ? [cfg.FUNDER_PRIVATE_KEY] : [],
+    secrets: [cfg.FUNDER_PRIVATE_KEY, cfg.FUNDER_MNEMONIC].filter((s): s is string => Boolean(s)),
   };
   // Refusals come before any request reaches the target.
   await preflightCheck('safety', ctx, () => {
@@ -79,7 +84,7 @@ async function preflight(started: Stop[], config: FullConfig): Promise<void> {
   // Live mode against a deployment: the funder, its chain and its balance are checked through the RPC alone.
   let funder: Funder | undefined;
   if (cfg.mode === 'live' && !cfg.sandbox) {
-    funder = await preflightCheck('funder', ctx, () => deploymentFunder(cfg, flows));
+    funder = await preflightCheck('funder', ctx, () => deploymentFunder(cfg, flows, config.shard));
     started.push(funder.close);
   }
   const adapter = await preflightCheck('adapter', ctx, () => loadAdapter(cfg.TARGET_ADAPTER));
@@ -190,20 +195,25 @@ function sandboxFunderKey(): string {
   return state.funderPrivateKey;
 }
 
-/** Live mode against BASE_URL pays from FUNDER_PRIVATE_KEY on RPC_URL: everything it needs is configuration, checked here. */
-async function deploymentFunder(cfg: SuiteConfig, flows: number): Promise<Funder> {
-  const missing = (['FUNDER_PRIVATE_KEY', 'RPC_URL', 'TOKEN_ADDRESS', 'CHAIN_ID'] as const).filter((name) => cfg[name] === undefined);
+/**
+ * Live mode against BASE_URL pays from FUNDER_PRIVATE_KEY, or from this shard's account of FUNDER_MNEMONIC
+ * (config/funder-key.ts), on RPC_URL: everything it needs is configuration, checked here.
+ */
+async function deploymentFunder(cfg: SuiteConfig, flows: number, shard: FullConfig['shard']): Promise<Funder> {
+  const missing = (['RPC_URL', 'TOKEN_ADDRESS', 'CHAIN_ID'] as const).filter((name) => cfg[name] === undefined);
   if (missing.length) {
     throw new ConfigError(
       `PAYMENT_MODE=live against BASE_URL needs ${missing.map((m) => `${m}=(unset)`).join(', ')}: the funder pays each flow's buyer wallet on that chain`,
       'set them, or run a PAYMENT_MODE that pays nothing (status, fixture, dry)',
     );
   }
+  const key = funderKey(cfg, shard);
   const funder = await createFunder({
     rpcUrl: cfg.RPC_URL!,
     chainId: cfg.CHAIN_ID!,
     tokenAddress: cfg.TOKEN_ADDRESS!,
-    privateKey: cfg.FUNDER_PRIVATE_KEY!,
+    privateKey: key.privateKey,
+    from: key.from,
     flows,
   });
   process.env[RUN_ENV.rpcUrl] = cfg.RPC_URL!;

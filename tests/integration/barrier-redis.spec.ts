@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { expect, test as base } from '@playwright/test';
 import { redisBarrier } from '../../fixtures/barrier-client.ts';
+import { checkShardBarrier } from '../../runner/shard-barrier.ts';
 import { freePort } from '../../sandbox/src/launcher/ports.ts';
 
 const REDIS = '/usr/bin/redis-server';
@@ -57,4 +58,12 @@ test('an unreachable Redis is a clear setup error', async () => {
   await expect(redisBarrier(`redis://127.0.0.1:${port}`)({ runId: 'x', stage: 'C1', parties: 1, timeoutMs: 1_000 })).rejects.toThrow(
     /ECONNREFUSED|connect/,
   );
+});
+
+test('a shard on the machine of the Redis server reads its clock offset as about zero, and is let through', async ({ redisUrl }) => {
+  const reading = await checkShardBarrier({ current: 1, total: 2 }, redisUrl);
+  expect(reading).not.toBeNull();
+  // Same host, same clock: the offset is within the reading's own uncertainty (plus TIME's microsecond rounding).
+  expect(Math.abs(reading!.offsetMs)).toBeLessThanOrEqual(reading!.uncertaintyMs + 1);
+  expect(reading!.uncertaintyMs).toBeLessThan(50);
 });

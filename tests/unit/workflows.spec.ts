@@ -122,3 +122,16 @@ test('ramp-sharded.yml: payment mode, stage and shard count are chosen from list
   for (const input of ['base_url', 'payment_mode', 'stage', 'shards']) expect(env).toContain(`\${{ inputs.${input} }}`);
   expect(runScripts(yaml)).toContainEqual('npx playwright test --project="$STAGE" --shard="$SHARD/$SHARDS"');
 });
+
+test('ramp-sharded.yml: the merge job judges the merged stage with every shard timeline, and live shards derive their funders', () => {
+  const yaml = read('ramp-sharded.yml');
+  // npm run merge sets the exit code from the merged profile; merge-reports alone always exits 0.
+  expect(runScripts(yaml)).toContainEqual('npm run merge -- ./all-blob-reports --shard-timelines ./shard-timelines');
+  expect(runScripts(yaml)).not.toContainEqual(expect.stringMatching(/^npx playwright merge-reports/));
+  expect(yaml).toContain('name: shard-infra-${{ matrix.shard }}');
+  expect(yaml).toContain('path: reports/${{ env.RUN_ID }}/infra.jsonl');
+  expect(yaml).toContain('pattern: shard-infra-*');
+  // One phrase, an account per shard: a single FUNDER_PRIVATE_KEY on every shard would collide on nonces.
+  expect(yaml).toContain('FUNDER_MNEMONIC: ${{ secrets.FUNDER_MNEMONIC }}');
+  expect(yaml).not.toContain('FUNDER_PRIVATE_KEY');
+});
