@@ -84,7 +84,7 @@ export function gateStep(gate: GateResult, at: number): StepResult {
 /** The gate's verdict in words (markdown): what Allure shows as the test's description. */
 export function gateDescription(gate: GateResult): string {
   const list = (title: string, lines: readonly string[]) => (lines.length ? [`${title}:`, '', ...lines.map((l) => `- ${l}`), ''] : []);
-  const flows = gate.flows === undefined ? '' : ` on ${gate.flows} flows`;
+  const flows = gate.flows === undefined ? '' : ` on ${gate.flows} flow${gate.flows === 1 ? '' : 's'}`;
   return [
     `Gate of ${stageName(gate.stage)}${flows}: **${gate.passed ? 'passed' : 'failed'}**.`,
     '',
