@@ -6,7 +6,7 @@ import { stageName } from '../config/stages.ts';
 import { bottlenecks } from './bottlenecks.ts';
 import { renderComparison } from './compare-render.ts';
 import { plural } from './format.ts';
-import { row, type ChartRef } from './markdown.ts';
+import { chartLinks, row, type ChartRef } from './markdown.ts';
 import { paymentCorrectness } from './render-correctness.ts';
 import { sampledMetrics } from './render-infra.ts';
 import { hypothesesSection } from './render-hypotheses.ts';
@@ -23,7 +23,7 @@ function keyFindings(report: Report): string[] {
   return ['## Key Findings', '', '| Finding | Severity | Evidence | Next action |', '|---|---|---|---|', ...rows];
 }
 
-function infrastructure(report: Report): string[] {
+function infrastructure(report: Report, charts: readonly ChartRef[]): string[] {
   const { rows, unavailableReason } = report.infrastructure;
   return [
     '## Infrastructure',
@@ -33,6 +33,8 @@ function infrastructure(report: Report): string[] {
     ...rows.map((r) => row([stageName(r.stage), r.backend, r.scanner, r.mongo, r.postgres, r.redis, r.restarts])),
     ...sampledMetrics(rows),
     ...(unavailableReason ? ['', `Infrastructure sampling data is not available for this run: ${unavailableReason}.`] : []),
+    '',
+    ...chartLinks(charts, 'infrastructure'),
   ];
 }
 
@@ -87,7 +89,7 @@ export function renderMarkdown(report: Report, charts: readonly ChartRef[] = [])
     keyFindings(report),
     stageResults(report, charts),
     notificationResults(report, charts),
-    infrastructure(report),
+    infrastructure(report, charts),
     paymentCorrectness(report),
     bottleneckSection(report),
     hypothesesSection(report),

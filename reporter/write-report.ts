@@ -1,5 +1,5 @@
 // The reporter's one write phase: renders the charts (a chart that fails is
-// left out and said on stderr), report.md, report.json and one file per worker
+// said on stderr and in report.md), report.md, report.json and one file per worker
 // result, and writes them under <root>/<runId>/.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,18 +12,25 @@ import type { Report } from './schema.ts';
 
 /** Writes the run's report files into `<root>/<runId>/`; returns the path of its report.md. */
 export async function writeReport(root: string, report: Report, results: readonly WorkerResult[]): Promise<string> {
-  const charts: (ChartRef & { svg: string })[] = [];
-  for (const chart of chartSpecs(report, results)) {
+  const charts: ChartRef[] = [];
+  const svgs: [string, string][] = [];
+  for (const { spec, ...chart } of chartSpecs(report, results)) {
+    if (spec === null) {
+      charts.push({ ...chart, file: null });
+      continue;
+    }
     try {
-      charts.push({ ...chart, svg: await renderSvg(chart.spec) });
+      svgs.push([path.join('charts', chart.file), await renderSvg(spec)]);
+      charts.push(chart);
     } catch (error) {
       console.error(`escrow-ramp reporter: chart ${chart.file} was not rendered: ${(error as Error).message}`);
+      charts.push({ ...chart, file: null, takeaway: `not rendered (${(error as Error).message})` });
     }
   }
   const files: [string, string][] = [
     ['report.md', renderMarkdown(report, charts)],
     ['report.json', `${JSON.stringify(report, null, 2)}\n`],
-    ...charts.map((c): [string, string] => [path.join('charts', c.file), c.svg]),
+    ...svgs,
     ...workerFileNames(results).map((name, i): [string, string] => [
       path.join('workers', name),
       `${JSON.stringify(results[i], null, 2)}\n`,

@@ -141,20 +141,24 @@ test('decisions give the safe concurrency and the P0/P1 findings to fix', () => 
   expect(md).toContain('- Required fixes before next ramp: P1 scanner balance check p95 not under the 5 s goal');
 });
 
-test('table cells escape pipes and newlines, and charts are linked in their sections', () => {
+test('table cells escape pipes and newlines, and charts are shown in their sections with their takeaways', () => {
   const failing = flow(1, {
     status: 'fail',
     classification: 'product',
     errors: [{ step: 'accept', message: 'a | b\nc', class: 'product' }],
   });
   const md = renderMarkdown(summarize([failing], meta()), [
-    { file: 'p95-by-operation.svg', title: 'p95 per op', section: 'stages' },
-    { file: 'notification-latency.svg', title: 'notifications', section: 'notifications' },
+    { file: 'latency-by-operation.svg', title: 'p95 per op', section: 'stages', takeaway: 'login p95 crosses its 1 s goal at C8 (1.4 s)' },
+    { file: 'notification-latency.svg', title: 'notifications', section: 'notifications', takeaway: 'every type under its goal' },
+    { file: null, title: 'CPU by stage', section: 'infrastructure', takeaway: 'not measured (no sampler timeline)' },
   ]);
   expect(md).toContain('C1: 1 of 1 (C1-W01 accept: a \\| b c)');
   const stageResults = md.indexOf('## Stage Results');
   const notifications = md.indexOf('## Notification Results');
-  expect(md.indexOf('![p95 per op](charts/p95-by-operation.svg)')).toBeGreaterThan(stageResults);
-  expect(md.indexOf('![p95 per op](charts/p95-by-operation.svg)')).toBeLessThan(notifications);
+  expect(md).toContain('![p95 per op](charts/latency-by-operation.svg)\n\n**Takeaway:** login p95 crosses its 1 s goal at C8 (1.4 s)\n');
+  expect(md.indexOf('![p95 per op](charts/latency-by-operation.svg)')).toBeGreaterThan(stageResults);
+  expect(md.indexOf('![p95 per op](charts/latency-by-operation.svg)')).toBeLessThan(notifications);
   expect(md.indexOf('![notifications](charts/notification-latency.svg)')).toBeGreaterThan(notifications);
+  // A chart with nothing to draw is its title and why, in its section.
+  expect(md.indexOf('**CPU by stage:** not measured (no sampler timeline)')).toBeGreaterThan(md.indexOf('## Infrastructure'));
 });

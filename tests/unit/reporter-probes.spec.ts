@@ -88,9 +88,9 @@ test('latency findings, bottlenecks and charts see no probe call', () => {
     'login 220',
     'acceptOffer 140',
   ]);
-  const p95 = chartSpecs(report, flows).find((c) => c.file === 'p95-by-operation.svg')!;
-  const ops = (p95.spec as unknown as { data: { values: { op: string }[] } }).data.values.map((v) => v.op);
-  expect(ops).not.toContain('fixtureDeposit');
+  const latency = chartSpecs(report, flows).find((c) => c.file === 'latency-by-operation.svg')!;
+  const panels = (latency.spec as unknown as { data: { values: { panel: string }[] } }).data.values.map((v) => v.panel);
+  expect(panels).not.toContain('fixtureDeposit');
 });
 
 test('report.md shows the probes apart, per stage: n, p50, p95 and calls', () => {

@@ -13,11 +13,11 @@ test('writes report.md, report.json, a worker file per flow and the charts under
   await runReporter(dir, [flowEnd(flow(1, 1)), flowEnd(flow(2, 1)), flowEnd(flow(2, 2))]);
   const runDir = path.join(dir, 'run-e2e');
   expect(filesUnder(runDir)).toEqual([
-    'charts/flows-per-second.svg',
+    'charts/flows-per-stage.svg',
+    'charts/latency-by-operation.svg',
     'charts/latency-over-time-C1.svg',
     'charts/latency-over-time-C2.svg',
     'charts/notification-latency.svg',
-    'charts/p95-by-operation.svg',
     'report.json',
     'report.md',
     'workers/C1-W01.json',
@@ -39,8 +39,8 @@ test('writes report.md, report.json, a worker file per flow and the charts under
   ]);
   expect(WorkerResult.parse(JSON.parse(readFileSync(path.join(runDir, 'workers/C2-W02.json'), 'utf8')))).toEqual(flow(2, 2));
   const md = readFileSync(path.join(runDir, 'report.md'), 'utf8');
-  expect(md).toContain('![p95 latency per operation by stage](charts/p95-by-operation.svg)');
-  expect(readFileSync(path.join(runDir, 'charts/p95-by-operation.svg'), 'utf8')).toMatch(/^<svg /);
+  expect(md).toContain('![Latency per operation by stage, against its goal](charts/latency-by-operation.svg)');
+  expect(readFileSync(path.join(runDir, 'charts/latency-by-operation.svg'), 'utf8')).toMatch(/^<svg /);
 });
 
 test('gives the same report whatever order results arrive in, as merge-reports of shards does', async ({}, testInfo) => {

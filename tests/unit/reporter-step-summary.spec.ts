@@ -24,8 +24,8 @@ const reportMd = (): string =>
       baseRunMeta({ runId: 'run-step' }),
     ),
     [
-      { file: 'p95-by-operation.svg', title: 'p95 latency per operation by stage', section: 'stages' },
-      { file: 'notification-latency.svg', title: 'Notification visibility latency by stage', section: 'notifications' },
+      { file: 'latency-by-operation.svg', title: 'Latency per operation by stage', section: 'stages', takeaway: 'login under its goal' },
+      { file: 'notification-latency.svg', title: 'Notification visibility latency', section: 'notifications', takeaway: 'under its goal' },
     ],
   );
 
