@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PaymentMode } from '../contract/worker-result.ts';
 import { maskHexKey, redactText } from '../lib/redact.ts';
 import { baselineProblem, goalsFileProblem } from './goals.ts';
+import { maskHeaders, OTEL_HEADER_VARS, OtelEnvSchema, otlpSettings, type OtlpSettings } from './otel-env.ts';
 import { DEFAULT_LEVELS } from './stages.ts';
 
 const int = (min: number, max: number) =>
@@ -172,6 +173,8 @@ export const EnvSchema = z.object({
   BARRIER_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
   OP_TIMEOUT_MS: int(100, 600_000).default(30_000),
   SCANNER_CONFIRM_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
+  /** OTLP metrics export (config/otel-env.ts): the OpenTelemetry specification's variables. */
+  ...OtelEnvSchema.shape,
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -181,6 +184,7 @@ export function maskValue(name: string, value: string): string {
   // A phrase's first letters are a word of it: only its length is shown.
   if (name === 'FUNDER_MNEMONIC') return `*** (${value.trim().split(/\s+/).length} words)`;
   if (SECRET_VARS.has(name)) return value.length > 4 ? `${value.slice(0, 4)}***` : '***';
+  if (OTEL_HEADER_VARS.has(name)) return maskHeaders(value);
   return maskHexKey(redactText(value));
 }
 
@@ -207,17 +211,28 @@ export interface SuiteConfig extends Env {
   mode: z.infer<typeof PaymentMode>;
 }
 
+/** One message for every bad variable: its name, its value (masked) and what is allowed. */
+function invalidConfiguration(error: z.ZodError, raw: Record<string, string>): ConfigError {
+  const lines = error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const value = raw[name];
+    return `  ${name}=${value === undefined ? '(unset)' : JSON.stringify(maskValue(name, value))} ${issue.message}`;
+  });
+  return new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The OTLP export's variables alone, refused as parseEnv refuses them: the reporter reads them, also under merge-reports. */
+export function parseOtelEnv(source: NodeJS.ProcessEnv = process.env): OtlpSettings | null {
+  const raw = present(source);
+  const parsed = OtelEnvSchema.safeParse(raw);
+  if (!parsed.success) throw invalidConfiguration(parsed.error, raw);
+  return otlpSettings(parsed.data);
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const raw = present(source);
   const parsed = EnvSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const value = raw[name];
-      return `  ${name}=${value === undefined ? '(unset)' : JSON.stringify(maskValue(name, value))} ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error, raw);
   const env = parsed.data;
   const sandbox = env.BASE_URL === undefined;
   if (!sandbox && env.PAYMENT_MODE === undefined) {

@@ -22,6 +22,7 @@ import { gatesByStage, parseFrom, resultKey, roundsOfProjects, runMetaFrom, stag
 import { withBaseline } from './compare-load.ts';
 import { formatMs } from './format.ts';
 import { reporterGates } from './gates.ts';
+import { OtlpMetricsExport } from './otel-export.ts';
 import { GATE_RESULT_ATTACHMENT, GateResult, INFRA_ROW_ATTACHMENT, type CollectionError } from './schema.ts';
 import { summarize } from './summarize.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
@@ -69,6 +70,8 @@ export default class ProfileReporter implements Reporter {
   private readonly stageProgress = new Map<number, StageProgress>();
   /** The first error outside a test (a global setup that threw): why no flow ran, when none did. */
   private firstRunError: string | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT set: the flows' measurements as OTLP metrics (reporter/otel-export.ts). */
+  private otlp: OtlpMetricsExport | undefined;
 
   constructor(private readonly options: ProfileReporterOptions = {}) {}
 
@@ -86,6 +89,7 @@ export default class ProfileReporter implements Reporter {
     this.metadata = { ...stageLengthFromEnv(), ...(rounds === null ? {} : { rounds }), ...config.metadata };
     this.shard = config.shard && config.shard.total > 1 ? config.shard.current : undefined;
     this.declared = runMetaFrom(this.metadata, [], [], new Date().toISOString());
+    this.otlp = OtlpMetricsExport.fromEnv({ runId: this.declared.runId, target: this.declared.target, mode: this.declared.mode });
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
     for (const projectSuite of suite.suites) {
       const stage = stageOfProject(projectSuite.title);
@@ -97,6 +101,10 @@ export default class ProfileReporter implements Reporter {
       if (progress) progress.total += total;
       else this.stageProgress.set(stage, { total, done: 0, failed: 0, totals: [] });
     }
+  }
+
+  onTestBegin(test: TestCase): void {
+    this.otlp?.projectBegins(test.parent.project()?.name ?? '');
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -143,6 +151,7 @@ export default class ProfileReporter implements Reporter {
       );
       unreported.forEach((flow, i) => this.results.set(`${key}#runner#${i}`, flow));
       flows.push(...unreported);
+      this.otlp?.record(project, flows);
     }
     // A failed test must show why in its flows. With several flows per test (FLOWS_PER_WORKER) one failed flow
     // explains it and its passing siblings are fine; only a failed test whose flows all say pass is contradictory.
@@ -211,7 +220,9 @@ export default class ProfileReporter implements Reporter {
           : {}),
     });
     // BASELINE set: the run compared with that run (report.md's "Comparison with baseline", report.json's comparison).
-    const report = withBaseline(profile);
+    // The last OTLP export goes first, so report.md and report.json say how the export went.
+    const otlpExport = await this.otlp?.finish();
+    const report = { ...withBaseline(profile), ...(otlpExport ? { otlpExport } : {}) };
 
     // Same default root as the flows and the gates (config/paths.ts), so one run has one folder.
     const root = this.options.outputDir ? path.resolve(this.rootDir, this.options.outputDir) : reportsRoot();

@@ -4,6 +4,7 @@ import type { PaymentMode } from '../contract/worker-result.ts';
 import { stageName } from '../config/stages.ts';
 import { formatMs, plural } from './format.ts';
 import { stageList } from './markdown.ts';
+import { otlpExportLine } from './otel-status.ts';
 import type { Report } from './schema.ts';
 import { NOTHING_MEASURED } from './summarize-verdict.ts';
 
@@ -69,6 +70,7 @@ export function summarySection(report: Report): string[] {
     `- Overall result: ${overall}`,
     ...(report.failedConditions.length > 0 ? [`- Stop conditions that failed the run: ${report.failedConditions.join('; ')}`] : []),
     `- Run id: \`${report.runId}\`, generated ${report.generatedAt}`,
+    ...(report.otlpExport ? [`- ${otlpExportLine(report.otlpExport)}`] : []),
     ...(report.flowsPerWorker > 1
       ? [`- Flows per worker process: ${report.flowsPerWorker} (FLOWS_PER_WORKER); each flow fully isolated, with its own result`]
       : []),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InfraRow } from '../contract/infra-row.ts';
 import { Hypothesis } from './hypotheses-schema.ts';
+import { OtlpExportStatus } from './otel-status.ts';
 import { Comparison } from './compare-schema.ts';
 import { FailureClass, MeasuredCorrectness, PaymentMode, WorkerResult } from '../contract/worker-result.ts';
 
@@ -285,6 +286,8 @@ export const Report = z.object({
   hypotheses: z.array(Hypothesis).default([]),
   /** BASELINE was set: this run compared with that run (reporter/compare.ts). */
   comparison: Comparison.optional(),
+  /** OTEL_EXPORTER_OTLP_ENDPOINT was set: what the OTLP metrics export did (reporter/otel-export.ts). */
+  otlpExport: OtlpExportStatus.optional(),
 });
 export type Report = z.infer<typeof Report>;
 

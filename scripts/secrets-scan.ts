@@ -1,6 +1,7 @@
 // npm run test:secrets - a real stage run with known fake secrets in its
 // environment (a Redis and a MongoDB password in URLs, the funder's private
-// key), then every file it wrote is searched for them and for any JWT.
+// key, an OTLP API key header), then every file it wrote is searched for them
+// and for any JWT.
 // Blob reports are zip files: their entries are searched unzipped (the HTML
 // report embeds the same data).
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { runDir } from '../config/paths.ts';
 import type { Report } from '../reporter/schema.ts';
 
 const FUNDER_KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'; // the sandbox's hardhat funder
-const SECRETS = ['FakeRedisPassw0rd', 'FakeMongoPassw0rd', FUNDER_KEY];
+const SECRETS = ['FakeRedisPassw0rd', 'FakeMongoPassw0rd', 'FakeOtlpT0ken', FUNDER_KEY];
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 const runId = `secrets-${Date.now().toString(36)}`;
 
@@ -25,6 +26,9 @@ const code = await new Promise<number>((resolve) => {
       // Closed loopback ports: the probes fail, and their error messages carry the URLs.
       REDIS_URL: 'redis://:FakeRedisPassw0rd@127.0.0.1:9/0',
       MONGO_URL: 'mongodb://ops:FakeMongoPassw0rd@127.0.0.1:9/escrow?serverSelectionTimeoutMS=1000',
+      // An OTLP collector that is down: the export's failure is printed and reported, its API key never.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=FakeOtlpT0ken',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
