@@ -32,18 +32,26 @@ const casesOf = (...faults: string[]): FaultCase[] =>
 
 const NOT_IN_SUBSET = "not in issue 14's subset for the dialect";
 
+/** Cases marked browserOnly, each with why it is not run: no target of the matrix has a browser mode yet. */
+const BROWSER_ONLY: Record<string, string> = Object.fromEntries(
+  CASES.filter((c) => c.browserOnly).map((c) => [
+    c.fault,
+    "caught only in browser mode, issue 16: a fault of the sandbox's web front end, invisible to socket-only checks by construction; the matrix has no browser mode yet",
+  ]),
+);
+
 const sandbox: FaultTarget = {
   name: 'sandbox',
   // A developer shell's dialect or adapter must not change what the default matrix measures.
   env: { SANDBOX_DIALECT: '', TARGET_ADAPTER: '' },
-  cases: CASES,
+  cases: CASES.filter((c) => !c.browserOnly),
   controls: CONTROLS,
   doc: 'docs/fault-matrix.md',
   title: 'Fault-detection matrix',
   command: 'npm run test:faults',
   intro: 'Every sandbox fault switch, a short stage against a sandbox with the fault on, and what the suite reported.',
   controlsIntro: 'Clean stages against a sandbox with no fault switch: each must pass its gate with every flow passing and no P0 finding.',
-  notRun: {},
+  notRun: BROWSER_ONLY,
 };
 
 const bazaar: FaultTarget = {
@@ -86,6 +94,7 @@ const bazaar: FaultTarget = {
     'scanner-stall': "live mode (on-chain payment, scanner confirmation); the dialect's runs are fixture and status mode, as issue 14 asks",
     'backend-crash-after':
       "the bazaar adapter offers no health, restart counters or local processes, so the gate's `component restarts` is not measured through it; only failed flows would show the crash",
+    ...BROWSER_ONLY,
   },
 };
 

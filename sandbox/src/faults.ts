@@ -1,6 +1,11 @@
 // Fault switches: deliberate, realistic bugs the suite must catch.
 // SANDBOX_FAULTS=a,b=value,...  Each switch is documented in sandbox/README.md
-// and exercised by sandbox/tests/faults.spec.ts.
+// and exercised by sandbox/tests/faults-*.spec.ts.
+
+import type { NotificationType } from '../../contract/events.ts';
+
+/** The one type the front end does not render under ui-drops-notification. */
+export const UI_DROPPED_TYPE: NotificationType = 'payment_confirmed';
 
 export interface Faults {
   /** A retry after a lost acknowledgement writes a second escrow credit: its idempotency key carries the attempt number. */
@@ -29,6 +34,10 @@ export interface Faults {
   scannerStall: boolean;
   /** The backend exits after serving this many requests (the launcher restarts it). 0 = never. */
   backendCrashAfter: number;
+  /** The web front end renders every notification type but `payment_confirmed` (UI_DROPPED_TYPE): a missing case in its renderer. */
+  uiDropsNotification: boolean;
+  /** The web front end's relay replays, after a reconnect, the last notification it relayed to anyone instead of the user's own. */
+  uiWrongUser: boolean;
 }
 
 export const NO_FAULTS: Faults = {
@@ -45,6 +54,8 @@ export const NO_FAULTS: Faults = {
   ledgerImbalance: false,
   scannerStall: false,
   backendCrashAfter: 0,
+  uiDropsNotification: false,
+  uiWrongUser: false,
 };
 
 type Parser = (value: string | undefined, faults: Faults) => void;
@@ -84,6 +95,9 @@ export const FAULT_SWITCHES: Record<string, Parser> = {
   'ledger-imbalance': flag('ledgerImbalance'),
   'scanner-stall': flag('scannerStall'),
   'backend-crash-after': number('backendCrashAfter', 'a request count, an integer >= 1', (n) => Number.isInteger(n) && n >= 1),
+  // The web front end's own faults: caught only by a browser (issue 16), never by a check of the backend's sockets.
+  'ui-drops-notification': flag('uiDropsNotification'),
+  'ui-wrong-user': flag('uiWrongUser'),
 };
 
 export const FAULT_NAMES = Object.keys(FAULT_SWITCHES);

@@ -22,6 +22,7 @@ test('backend faults pass through unchanged: a wrong recipient, a duplicated ale
     tokenAddress: stack.tokenAddress,
     funderPrivateKey: stack.funderPrivateKey,
     chainId: stack.chainId,
+    web: false,
     log: () => undefined,
   });
   try {

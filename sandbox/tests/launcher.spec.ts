@@ -22,9 +22,18 @@ test('npm run sandbox prints its URLs with the password masked, serves /health a
     expect(new URL(url).hostname).toBe('127.0.0.1');
 
     // The password and the funder key live in the 0600 state file, never on the terminal.
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { url: string; pgUrl: string; funderPrivateKey: string; pid: number };
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      url: string;
+      webUrl: string;
+      pgUrl: string;
+      funderPrivateKey: string;
+      pid: number;
+    };
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
     expect(state).toMatchObject({ url, pid: launched.child.pid });
+    // The web front end, its own component on its own port.
+    expect(state.webUrl).toBe(await printed(launched, 'SANDBOX_WEB_URL', 5_000));
+    expect(new URL(state.webUrl).hostname).toBe('127.0.0.1');
     const password = new URL(state.pgUrl).password;
     expect(password.length).toBeGreaterThanOrEqual(8);
     const pgLine = await printed(launched, 'PG_URL', 5_000);
@@ -41,6 +50,9 @@ test('npm run sandbox prints its URLs with the password masked, serves /health a
       expect(c.pid, c.name).toEqual(expect.any(Number));
       pids.add(c.pid!);
     }
+    const web = (await health(state.webUrl)).components;
+    expect(web).toEqual([{ name: 'web', state: 'up', restarts: 0, pid: expect.any(Number) }]);
+    pids.add(web[0]!.pid!);
     // Every process of the launcher's tree: component wrappers, the postmaster and its backends, hardhat.
     const tree = descendants(launched.child.pid!);
     for (const pid of tree) pids.add(pid);

@@ -46,6 +46,7 @@ const target = test.extend<{ target: Target }>({
       chainId: stack.chainId,
       confirmations: CONFIRMATIONS,
       fixtures: false,
+      web: false,
       log: () => undefined,
     });
     // A funder of its own: the run's transactions must not move the nonce of the worker's shared funder.

@@ -19,6 +19,8 @@ const ONE_EACH: Record<string, [entry: string, field: keyof Faults, value: Fault
   'ledger-imbalance': ['ledger-imbalance', 'ledgerImbalance', true],
   'scanner-stall': ['scanner-stall', 'scannerStall', true],
   'backend-crash-after': ['backend-crash-after=7', 'backendCrashAfter', 7],
+  'ui-drops-notification': ['ui-drops-notification', 'uiDropsNotification', true],
+  'ui-wrong-user': ['ui-wrong-user', 'uiWrongUser', true],
 };
 
 test.describe('parseFaults', () => {

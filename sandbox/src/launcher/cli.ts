@@ -84,15 +84,16 @@ clearTimeout(deadline);
 
 // Secrets (Postgres password, funder key) go to a 0600 file for the suite, never to the terminal.
 mkdirSync(dirname(stateFile), { recursive: true });
-const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl } = sandbox;
+const { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl, webUrl } = sandbox;
 writeFileSync(
   stateFile,
-  JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl, pid: process.pid }, null, 2),
+  JSON.stringify({ url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, dialectUrl, webUrl, pid: process.pid }, null, 2),
   { mode: 0o600 },
 );
 
 console.log(`SANDBOX_URL=${url}`);
 if (dialectUrl) console.log(`SANDBOX_DIALECT_URL=${dialectUrl}`);
+console.log(`SANDBOX_WEB_URL=${webUrl}`);
 console.log(`RPC_URL=${rpcUrl}`);
 console.log(`PG_URL=${maskUrl(pgUrl)}`);
 console.log(`TOKEN_ADDRESS=${tokenAddress}`);

@@ -38,6 +38,8 @@ export interface SandboxOptions {
   scannerTimeoutMs?: number;
   /** A second API dialect (SANDBOX_DIALECT) served by its own component on its own port; unset: none. Validated before anything starts. */
   dialect?: Dialect | (string & {});
+  /** The web front end (issue 16) as its own component on its own port; default true. */
+  web?: boolean;
   log?: (line: string) => void;
 }
 
@@ -55,6 +57,9 @@ export interface Sandbox {
   /** The second API dialect's URL and component, when `dialect` was given. */
   dialectUrl?: string;
   dialect?: Component;
+  /** The web front end's URL and component, unless `web: false`. */
+  webUrl?: string;
+  web?: Component;
   stop: () => Promise<void>;
 }
 
@@ -101,9 +106,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const backend = component({ name: 'backend', entry: 'server/main.ts', env: {}, restart: true });
     // The dialect translates to the backend: it starts once the backend is up.
     const dialect = dialectName ? component({ name: DIALECT_COMPONENT, entry: 'dialect/main.ts', env: {}, restart: true }) : undefined;
-    scanner.prewarm();
-    backend.prewarm();
-    dialect?.prewarm();
+    // So does the web front end: it serves the backend's API and sockets to its page.
+    const web = options.web === false ? undefined : component({ name: 'web', entry: 'web/main.ts', env: {}, restart: true });
+    for (const c of [scanner, backend, dialect, web]) c?.prewarm();
     const t0 = performance.now();
     const phase = (what: string) => log(`[launcher] ${what} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const up =
@@ -165,22 +170,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       postgres ? postgres.describe() : { name: 'postgres', state: 'external', restarts: 0, pid: null },
       chain ? chain.describe() : { name: 'chain', state: 'external', restarts: 0, pid: null },
       ...(dialect ? [dialect.describe()] : []),
+      ...(web ? [web.describe()] : []),
     ];
-    const broadcast = () => backend.send({ type: 'components', components: components() });
-    for (const c of [backend, scanner, chain, postgres, dialect]) if (c) c.onChange = broadcast;
+    // The backend reports them in /health and /version; the web front end its own restarts in its /health.
+    const broadcast = () => {
+      for (const c of [backend, web]) c?.send({ type: 'components', components: components() });
+    };
+    for (const c of [backend, scanner, chain, postgres, dialect, web]) if (c) c.onChange = broadcast;
     const [url] = await Promise.all([
       backend.start(backendEnv).then(up('backend')),
       scanner.start({ ...env, SCANNER_PORT: scannerPort }).then(up('scanner')),
     ]);
     // Keep the URL stable across restarts of the backend.
     backend.stickyEnv = { BACKEND_PORT: new URL(url).port };
-    const dialectUrl = dialect
-      ? await dialect.start({ SANDBOX_DIALECT: dialectName, DIALECT_BACKEND_URL: url, PG_URL: pgUrl }).then(up('dialect'))
-      : undefined;
-    // A restarted dialect comes back on the same URL.
+    const [dialectUrl, webUrl] = await Promise.all([
+      dialect?.start({ SANDBOX_DIALECT: dialectName, DIALECT_BACKEND_URL: url, PG_URL: pgUrl }).then(up('dialect')),
+      web?.start({ WEB_BACKEND_URL: url, SANDBOX_FAULTS: env.SANDBOX_FAULTS }).then(up('web')),
+    ]);
+    // A restarted dialect or front end comes back on the same URL.
     if (dialect && dialectUrl) dialect.stickyEnv = { DIALECT_PORT: new URL(dialectUrl).port };
+    if (web && webUrl) web.stickyEnv = { WEB_PORT: new URL(webUrl).port };
     broadcast();
-    return { url, rpcUrl, pgUrl, chainId, tokenAddress, funderPrivateKey, components, backend, scanner, dialectUrl, dialect, stop };
+    return {
+      url,
+      rpcUrl,
+      pgUrl,
+      chainId,
+      tokenAddress,
+      funderPrivateKey,
+      components,
+      backend,
+      scanner,
+      dialectUrl,
+      dialect,
+      webUrl,
+      web,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

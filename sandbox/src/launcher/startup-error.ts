@@ -2,7 +2,7 @@
 // what happened, the likely cause and what to do. Its stack is its message, so
 // neither the launcher nor Playwright's runner prints frames a user cannot act on.
 
-export type ComponentName = 'postgres' | 'chain' | 'scanner' | 'backend' | 'dialect' | 'launcher';
+export type ComponentName = 'postgres' | 'chain' | 'scanner' | 'backend' | 'dialect' | 'web' | 'launcher';
 
 export interface StartupFailure {
   component: ComponentName;

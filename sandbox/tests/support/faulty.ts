@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/launcher/sandbox.ts';
 import { HttpEscrowDriver } from '../../../adapters/sandbox/driver.ts';
-import { test as base } from './fixtures.ts';
+import { test as base, type FaultyOptions } from './fixtures.ts';
 
 export { expect, type Actor } from './fixtures.ts';
 
@@ -18,7 +18,7 @@ export interface Faulty {
 }
 
 export const test = base.extend<{
-  faulty: (faults: string, options?: { fixtures?: boolean; statusRoute?: boolean; scannerTimeoutMs?: number }) => Promise<Faulty>;
+  faulty: (faults: string, options?: FaultyOptions) => Promise<Faulty>;
 }>({
   faulty: async ({ withFaults }, use) => {
     const opened: Faulty[] = [];

@@ -24,11 +24,19 @@ export interface Chain {
   pay: (to: string, amount: bigint, token?: string) => Promise<string>;
 }
 
+export interface FaultyOptions {
+  fixtures?: boolean;
+  statusRoute?: boolean;
+  scannerTimeoutMs?: number;
+  /** Also start a web front end on it (its faults are the ui-* switches); default false, to spare the CPU. */
+  web?: boolean;
+}
+
 interface WorkerFixtures {
   stack: Sandbox;
   chain: Chain;
   /** Starts a backend+scanner with these fault switches on a fresh database of the worker's stack. */
-  withFaults: (faults: string, options?: { fixtures?: boolean; statusRoute?: boolean; scannerTimeoutMs?: number }) => Promise<Sandbox>;
+  withFaults: (faults: string, options?: FaultyOptions) => Promise<Sandbox>;
 }
 
 interface TestFixtures {
@@ -86,6 +94,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           fixtures: options.fixtures,
           statusRoute: options.statusRoute,
           scannerTimeoutMs: options.scannerTimeoutMs,
+          web: options.web ?? false,
           log: () => undefined,
         });
         started.push(sandbox);

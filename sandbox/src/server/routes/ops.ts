@@ -52,6 +52,8 @@ export const opsRoutes = (deps: Deps) => async (app: FastifyInstance) => {
       components: {
         backend: { version: pkg.version, gitSha: deps.gitSha },
         scanner: { version: pkg.version, gitSha: deps.gitSha },
+        // The web front end ships with the backend; listed when the launcher runs it.
+        ...(deps.components().some((c) => c.name === 'web') ? { web: { version: pkg.version, gitSha: deps.gitSha } } : {}),
         postgres: { version: pgVersion },
         chain: { version: chainVersion },
         token: { version: `${deps.chain.tokenSymbol}@${deps.chain.tokenAddress}` },
