@@ -70,14 +70,13 @@ export interface ConditionOutcome {
   lines: string[];
 }
 
-/** A gate's verdict as one outcome per stop condition, in the list's order (`other` only when it holds a reason). */
+/** A gate's verdict as one outcome per stop condition, in the list's order. */
 export function conditionOutcomes(gate: Pick<StageGate, 'reasons' | 'notEvaluated'>): ConditionOutcome[] {
   const of = (lines: readonly string[], c: StopCondition) => lines.filter((line) => conditionOf(line) === c);
-  return STOP_CONDITION_LIST.flatMap((condition): ConditionOutcome[] => {
+  return STOP_CONDITION_LIST.map((condition): ConditionOutcome => {
     const failed = of(gate.reasons, condition);
     const skipped = of(gate.notEvaluated ?? [], condition);
-    if (failed.length) return [{ condition, status: 'failed', lines: failed }];
-    if (condition.id === 'other') return [];
-    return [{ condition, status: skipped.length ? 'skipped' : 'passed', lines: skipped }];
+    if (failed.length) return { condition, status: 'failed', lines: failed };
+    return { condition, status: skipped.length ? 'skipped' : 'passed', lines: skipped };
   });
 }

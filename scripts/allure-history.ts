@@ -28,6 +28,15 @@ export function historyNames(file: string): string[] {
   return historyLines(file).flatMap(({ name }) => (name === null ? [] : [name]));
 }
 
+/**
+ * Dates a report's line by its run: Allure stamps a line when the report is built, which for a run added later
+ * would put it after the runs it preceded. `at` is when the run ended.
+ */
+export function stampHistory(file: string, name: string, at: number): void {
+  const lines = historyLines(file).map((l) => (l.name === name ? JSON.stringify({ ...JSON.parse(l.line), timestamp: at }) : l.line));
+  writeFileSync(file, lines.map((line) => `${line}\n`).join(''));
+}
+
 /** Removes the lines of one report name; returns how many there were. */
 export function dropHistory(file: string, name: string): number {
   const lines = historyLines(file);
@@ -40,14 +49,18 @@ export interface RunOfResults {
   runId: string;
   /** The earliest start among its results. */
   start: number;
+  /** The latest stop among its results. */
+  stop: number;
 }
 
 /** The runs of an allure-results folder (by their runId label), oldest first. */
-export function runsOf(results: readonly { start?: number; labels?: { name: string; value: string }[] }[]): RunOfResults[] {
-  const starts = new Map<string, number>();
+export function runsOf(results: readonly { start?: number; stop?: number; labels?: { name: string; value: string }[] }[]): RunOfResults[] {
+  const runs = new Map<string, RunOfResults>();
   for (const r of results) {
     const runId = r.labels?.find((l) => l.name === 'runId')?.value;
-    if (runId) starts.set(runId, Math.min(starts.get(runId) ?? Infinity, r.start ?? Infinity));
+    if (!runId) continue;
+    const run = runs.get(runId) ?? { runId, start: Infinity, stop: -Infinity };
+    runs.set(runId, { runId, start: Math.min(run.start, r.start ?? Infinity), stop: Math.max(run.stop, r.stop ?? r.start ?? -Infinity) });
   }
-  return [...starts].map(([runId, start]) => ({ runId, start })).sort((a, b) => a.start - b.start || a.runId.localeCompare(b.runId));
+  return [...runs.values()].sort((a, b) => a.start - b.start || a.runId.localeCompare(b.runId));
 }

@@ -18,7 +18,7 @@ import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
 import { STORIES } from '../reporter/allure-labels.ts';
 import { stopConditionGates } from '../reporter/allure-quality-gates.ts';
 import { generateAllure, type QualityGateOutcome } from './allure-generate.ts';
-import { dropHistory, historyNames, reportNameOf, runsOf } from './allure-history.ts';
+import { dropHistory, historyNames, reportNameOf, runsOf, stampHistory } from './allure-history.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the history is kept between runs; CI caches this folder (.github/workflows/pr-gate.yml). */
@@ -170,7 +170,9 @@ async function prepareHistory(historyPath: string, resultsDir: string, all: read
     const stage = join(work, `history-${i}`);
     stageResults(resultsDir, all, run.runId, stage);
     await generateAllure({ resultsDir: stage, outputDir: null, config: { name: reportNameOf(run.runId), historyPath } });
+    if (Number.isFinite(run.stop)) stampHistory(historyPath, reportNameOf(run.runId), run.stop);
   }
+  return current;
 }
 
 /** Builds the Allure 3 report from allure-results, offline, without the analytics tag. */
@@ -198,7 +200,7 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
   try {
     const chosen = stageResults(resultsDir, results, runId, join(work, 'allure-results'));
     // A report of every run (--all) reads the history but adds no line: it is no run of its own.
-    if (historyPath && runId !== null) await prepareHistory(historyPath, resultsDir, results, runId, work);
+    const run = historyPath && runId !== null ? await prepareHistory(historyPath, resultsDir, results, runId, work) : undefined;
     // The stop conditions are judged on the gates' results: a run without a gate (`--project=C1` alone) has none.
     const gated = chosen.some((r) => r.data.labels?.some((l) => l.name === 'story' && l.value === STORIES.gate));
     const reportName = reportNameOf(runId);
@@ -217,6 +219,8 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
     }).catch((err: Error) => {
       throw new AllureReportError(`allure report generation failed: ${err.message}`);
     });
+
+    if (historyPath && run && Number.isFinite(run.stop)) stampHistory(historyPath, reportName, run.stop);
 
     const html = existsSync(outputDir) ? walk(outputDir).filter((f) => f.endsWith('.html')) : [];
     if (html.length === 0) throw new AllureReportError(`the Allure report wrote no HTML into ${shown(outputDir)}`);

@@ -85,7 +85,10 @@ test('two runs then one report: a trend of 2 runs, the procedure labels, every s
   // The history file: run-1's line added first (it had no report), then run-2's.
   expect(summary).toMatchObject({ runId: 'run-2', results: 2, skipped: 2, history: { path: historyPath, runs: 2 } });
   const lines = readFileSync(historyPath, 'utf8').trim().split('\n');
-  expect(lines.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['escrow-ramp run-1', 'escrow-ramp run-2']);
+  const history = lines.map((l) => JSON.parse(l) as { name: string; timestamp: number });
+  expect(history.map((h) => h.name)).toEqual(['escrow-ramp run-1', 'escrow-ramp run-2']);
+  // Each line dated by its run's end, not by when the report added it.
+  expect(history.map((h) => h.timestamp)).toEqual([1_800_000_001_000, 1_800_000_101_000]);
 
   const data = reportData(readFileSync(join(summary.outputDir, 'index.html'), 'utf8'));
   // The trend: the "Status dynamics" chart has a point per run, the earlier run from the history.
