@@ -2,59 +2,22 @@
 // the value, the likely cause, what to do - with no stack trace and no code frame. These cases run the
 // real `npx playwright test --project=C1` against a BASE_URL, so the sandbox never starts. How each
 // error becomes that message: tests/unit/preflight-errors.spec.ts.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { EnvSchema } from '../../config/env.ts';
 import { checkShardBarrier } from '../../runner/shard-barrier.ts';
+import { rampCli, type Run } from './support/ramp-cli.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 const CODE_FRAME = /^\s*>?\s*\d+ \|/m;
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** The ramp's CLI in the repo root with `env` on top of a clean environment; every file it writes goes to a temp dir. */
+/** The ramp's CLI (`--project=C1`) with `env` on top of a clean environment; every file it writes goes to a temp dir. */
 async function ramp(env: Record<string, string>, args: string[] = []): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-errors-'));
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      // Neither this test runner's own variables nor the suite's configuration leak into the child.
-      ([key]) => !(key in EnvSchema.shape) && !/^(TEST_|PW_|PLAYWRIGHT_|ESCROW_|SANDBOX_|ALLURE_|REPORTS_DIR$|FORCE_COLOR$|CI$)/.test(key),
-    ),
-  );
   try {
-    return await new Promise<Run>((resolve, reject) => {
-      const child = spawn('npx', ['playwright', 'test', '--project=C1', ...args, '--output', join(dir, 'test-results')], {
-        cwd: ROOT,
-        env: {
-          ...base,
-          RUN_ID: `preflight-${process.pid}-${Date.now().toString(36)}`,
-          REPORTS_DIR: join(dir, 'reports'),
-          PLAYWRIGHT_HTML_OUTPUT_DIR: join(dir, 'html'),
-          PLAYWRIGHT_BLOB_OUTPUT_DIR: join(dir, 'blob'),
-          ALLURE_RESULTS_DIR: join(dir, 'allure'),
-          FORCE_COLOR: '0',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, output });
-      });
-    });
+    return await rampCli(dir, { RUN_ID: `preflight-${process.pid}-${Date.now().toString(36)}`, ...env }, ['--project=C1', ...args], 20_000);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
