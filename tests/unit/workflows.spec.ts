@@ -44,7 +44,7 @@ export function runScripts(yaml: string): string[] {
 /** Expressions a shell script must never contain: values someone else chose, pasted into code the runner executes. */
 const UNTRUSTED = /\$\{\{\s*(inputs\.|github\.event|github\.head_ref|secrets\.)/;
 /** The first major of each action that runs on Node 24 (Node 20 is past its end of life on hosted runners). */
-const NODE24_MAJOR: Record<string, number> = { checkout: 5, 'setup-node': 5, 'upload-artifact': 6, 'download-artifact': 7 };
+const NODE24_MAJOR: Record<string, number> = { checkout: 5, 'setup-node': 5, 'upload-artifact': 6, 'download-artifact': 7, cache: 5 };
 
 test('runScripts and block read inline and block run: values, and nothing past their indentation', () => {
   const sample = [
@@ -91,7 +91,8 @@ for (const name of WORKFLOWS) {
     expect(nodeVersions.length).toBe([...yaml.matchAll(/uses: actions\/setup-node@/g)].length);
     for (const version of nodeVersions) expect(version).toBeGreaterThanOrEqual(22);
 
-    const actions = [...yaml.matchAll(/uses:\s*actions\/([\w-]+)@v(\d+)/g)];
+    // actions/cache/restore and actions/cache/save are actions/cache's.
+    const actions = [...yaml.matchAll(/uses:\s*actions\/([\w-]+)(?:\/[\w-]+)?@v(\d+)/g)];
     expect(actions.length).toBe([...yaml.matchAll(/uses:/g)].length);
     for (const [, action, major] of actions) {
       expect(NODE24_MAJOR[action!], `actions/${action} is known here`).toBeDefined();
@@ -112,6 +113,14 @@ test('pr-gate.yml runs npm test, then the gate, builds the Allure report, upload
   expect(scripts[at(/apt-get install/)]).toMatch(/unzip/);
   expect(block(yaml, 'concurrency')).toContainEqual('  cancel-in-progress: true');
   for (const dir of ['reports/', 'playwright-report/', 'allure-report/']) expect(yaml).toMatch(new RegExp(`^ {12}${dir}$`, 'm'));
+  // The Allure history: restored from the Actions cache before the report, saved after it.
+  const [restore, report, save] = ['uses: actions/cache/restore@', 'run: npm run report:allure', 'uses: actions/cache/save@'].map((s) =>
+    yaml.indexOf(s),
+  );
+  expect(restore).toBeGreaterThan(-1);
+  expect(report).toBeGreaterThan(restore!);
+  expect(save).toBeGreaterThan(report!);
+  expect(yaml).toContain('path: allure-history');
 });
 
 test('ramp-sharded.yml: payment mode, stage and shard count are chosen from lists, and every input reaches scripts through env', () => {
