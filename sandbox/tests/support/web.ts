@@ -1,23 +1,14 @@
-// Fixtures for the tests of the sandbox's web front end: one headless Chromium per test worker, and tabs, each in
-// a browser context of its own (its own localStorage), opened as a given user through `#token=` in the URL.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type LaunchOptions, type Locator, type Page } from '@playwright/test';
+// Fixtures for the tests of the sandbox's web front end: one headless Chromium per test worker (the suite's finder,
+// lib/browser.ts), and tabs, each in a browser context of its own (its own localStorage), opened as a given user
+// through `#token=` in the URL.
+import { chromium, type Browser, type Locator, type Page } from '@playwright/test';
 import type { Notification } from '../../../contract/events.ts';
 import type { PurchaseRequest } from '../../../contract/http.ts';
+import { chromiumLaunch } from '../../../lib/browser.ts';
 import { expect, test as base, type Actor, type Faulty } from './faulty.ts';
 import { data } from './flow.ts';
 
 export { expect, fault, type Actor } from './faulty.ts';
-
-/**
- * PLAYWRIGHT_CHROMIUM_EXECUTABLE, else the distribution's /usr/bin/chromium, else Playwright's own; as root Chromium
- * needs --no-sandbox. A stand-in until the suite's own finder (lib/browser.ts, being written) is committed.
- */
-function chromiumOptions(): LaunchOptions {
-  const executablePath =
-    process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE?.trim() || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-  return { executablePath, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] };
-}
 
 export interface Tab {
   page: Page;
@@ -46,7 +37,7 @@ export const test = base.extend<
 >({
   uiBrowser: [
     async ({}, use) => {
-      const browser = await chromium.launch(chromiumOptions());
+      const browser = await chromium.launch(chromiumLaunch().options);
       try {
         await use(browser);
       } finally {
