@@ -21,6 +21,8 @@ export interface RunFacts {
   /** The target as report.md names it (`sandbox`, or its URL with credentials masked). */
   target: string | null;
   mode: string | null;
+  /** This machine's shard of a sharded run: shards export their own flows, told apart by `escrow.shard`. */
+  shard?: number | undefined;
 }
 
 const TEMPORALITY: Record<Temporality, AggregationTemporalityPreference> = {
@@ -59,13 +61,13 @@ class OnDemandReader extends MetricReader {
   }
 }
 
-/** The work's result, or `fallback` once `ms` have passed (the timer never keeps the process alive). */
-function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+/** The work's result, or why there is none: it threw, or `ms` passed first (the timer never keeps the process alive). */
+function within<T>(work: Promise<T>, ms: number): Promise<T | string> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), ms);
+    const timer = setTimeout(() => resolve(`timed out after ${ms} ms`), ms);
     timer.unref();
     void work
-      .then(resolve, (error: unknown) => resolve((error instanceof Error ? error.message : String(error)) as T))
+      .then(resolve, (error: unknown) => resolve(error instanceof Error ? error.message : String(error)))
       .finally(() => clearTimeout(timer));
   });
 }
@@ -139,7 +141,7 @@ export class OtlpMetricsExport {
     if (this.unexported !== undefined) this.exportStage('at the end of the run');
     await this.ordered;
     await Promise.all(this.sends);
-    if (this.started) await within(this.started.provider.shutdown(), this.settings.timeoutMs + MARGIN_MS, undefined);
+    if (this.started) await within(this.started.provider.shutdown(), this.settings.timeoutMs + MARGIN_MS);
     const status = this.status();
     if (status.status === 'failed') console.warn(`escrow-ramp: ${otlpExportLine(status)}`);
     else console.log(`escrow-ramp: ${otlpExportLine(status)}`);
@@ -178,6 +180,7 @@ export class OtlpMetricsExport {
         'escrow.target': redactText(run.target ?? 'unknown'),
         'escrow.adapter': adapter ?? 'default',
         ...(run.mode ? { 'escrow.mode': run.mode } : {}),
+        ...(run.shard !== undefined ? { 'escrow.shard': run.shard } : {}),
       }),
     );
     const provider = new MeterProvider({ resource, readers: [reader] });
@@ -191,11 +194,8 @@ export class OtlpMetricsExport {
     this.unexported = undefined;
     this.attempts += 1;
     this.ordered = this.ordered.then(async () => {
-      const collected = await within(reader.collectNow(timeout), timeout, `no collection within ${timeout} ms`);
-      const sent =
-        typeof collected === 'string'
-          ? Promise.resolve(collected)
-          : within(reader.send(collected), timeout + MARGIN_MS, `no answer within ${timeout} ms`);
+      const collected = await within(reader.collectNow(timeout), timeout);
+      const sent = typeof collected === 'string' ? Promise.resolve(collected) : within(reader.send(collected), timeout + MARGIN_MS);
       this.sends.push(sent.then((failure) => this.settle(failure, when)));
     });
   }

@@ -89,7 +89,8 @@ export default class ProfileReporter implements Reporter {
     this.metadata = { ...stageLengthFromEnv(), ...(rounds === null ? {} : { rounds }), ...config.metadata };
     this.shard = config.shard && config.shard.total > 1 ? config.shard.current : undefined;
     this.declared = runMetaFrom(this.metadata, [], [], new Date().toISOString());
-    this.otlp = OtlpMetricsExport.fromEnv({ runId: this.declared.runId, target: this.declared.target, mode: this.declared.mode });
+    const run = { runId: this.declared.runId, target: this.declared.target, mode: this.declared.mode, shard: this.shard };
+    this.otlp = OtlpMetricsExport.fromEnv(run);
     // merge-reports gives one project suite per blob, so a project can appear once per shard.
     for (const projectSuite of suite.suites) {
       const stage = stageOfProject(projectSuite.title);
