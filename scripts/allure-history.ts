@@ -1,7 +1,8 @@
 // The Allure 3 history file (`historyPath`): JSON lines, one per report, read when a report starts (trends, each
 // test's history) and appended when it is done. `npm run report:allure` keeps one line per run: a line is named
 // after its report, `escrow-ramp <runId>`, so rebuilding a run's report replaces its line, and the earlier runs
-// still in allure-results that the file lacks are added first (two runs, then one report: a trend of two).
+// still in allure-results that the file lacks are added first (two runs, then one report: a trend of two); see
+// runsToAdd for which.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** The report's name, which is also its history line's name. */
@@ -28,6 +29,18 @@ export function historyNames(file: string): string[] {
   return historyLines(file).flatMap(({ name }) => (name === null ? [] : [name]));
 }
 
+/** When the newest run of the file ended (its timestamp), or -Infinity for an empty file. */
+export function historyEnd(file: string): number {
+  const stamps = historyLines(file).map(({ line }) => {
+    try {
+      return Number((JSON.parse(line) as { timestamp?: unknown }).timestamp);
+    } catch {
+      return NaN;
+    }
+  });
+  return Math.max(-Infinity, ...stamps.filter(Number.isFinite));
+}
+
 /**
  * Dates a report's line by its run: Allure stamps a line when the report is built, which for a run added later
  * would put it after the runs it preceded. `at` is when the run ended.
@@ -51,6 +64,23 @@ export interface RunOfResults {
   start: number;
   /** The latest stop among its results. */
   stop: number;
+}
+
+/** Most runs added to the history before one report: a folder that kept weeks of runs adds its latest only. */
+export const HISTORY_BACKFILL = 10;
+
+/**
+ * The runs of allure-results to add to the history before `current`'s report, oldest first: those that started
+ * before it and after the newest run the file holds, not in it by name, at most `max` (the latest).
+ */
+export function runsToAdd(
+  runs: readonly RunOfResults[],
+  current: RunOfResults,
+  history: { names: ReadonlySet<string>; end: number },
+  max = HISTORY_BACKFILL,
+): RunOfResults[] {
+  const missing = runs.filter((r) => r.start < current.start && r.start > history.end && !history.names.has(reportNameOf(r.runId)));
+  return missing.slice(Math.max(0, missing.length - max));
 }
 
 /** The runs of an allure-results folder (by their runId label), oldest first. */

@@ -18,7 +18,7 @@ import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
 import { STORIES } from '../reporter/allure-labels.ts';
 import { stopConditionGates } from '../reporter/allure-quality-gates.ts';
 import { generateAllure, type QualityGateOutcome } from './allure-generate.ts';
-import { dropHistory, historyNames, reportNameOf, runsOf, stampHistory } from './allure-history.ts';
+import { dropHistory, historyEnd, historyNames, reportNameOf, runsOf, runsToAdd, stampHistory } from './allure-history.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the history is kept between runs; CI caches this folder (.github/workflows/pr-gate.yml). */
@@ -157,16 +157,15 @@ function stageResults(resultsDir: string, all: readonly ResultEntry[], runId: st
 
 /**
  * The history file before this run's report: this run's line dropped (it is rebuilt), and a line added for each
- * earlier run still in allure-results that the file lacks, oldest first - each built without a report.
+ * earlier run still in allure-results that the file lacks (runsToAdd), oldest first - each built without a report.
  */
 async function prepareHistory(historyPath: string, resultsDir: string, all: readonly ResultEntry[], runId: string, work: string) {
   mkdirSync(dirname(historyPath), { recursive: true });
   dropHistory(historyPath, reportNameOf(runId));
-  const known = new Set(historyNames(historyPath));
   const runs = runsOf(all.map((r) => r.data));
   const current = runs.find((r) => r.runId === runId);
-  const missing = runs.filter((r) => current && r.start < current.start && !known.has(reportNameOf(r.runId)));
-  for (const [i, run] of missing.entries()) {
+  const history = { names: new Set(historyNames(historyPath)), end: historyEnd(historyPath) };
+  for (const [i, run] of (current ? runsToAdd(runs, current, history) : []).entries()) {
     const stage = join(work, `history-${i}`);
     stageResults(resultsDir, all, run.runId, stage);
     await generateAllure({ resultsDir: stage, outputDir: null, config: { name: reportNameOf(run.runId), historyPath } });
