@@ -20,6 +20,7 @@ export interface CpuPoint {
 }
 
 const RUNNER = 'runner';
+const LIMIT_PCT = LOAD_GENERATOR_LIMITS.runnerCpuShare * 100;
 
 /** The CPU average in a row's cell, or why there is none: the cell's own `not measured (why)`. */
 export function cpuFromCell(cell: string): { pct: number | null; reason: string | null } {
@@ -73,7 +74,9 @@ export function cpuTakeaway(points: readonly CpuPoint[]): string {
   const runner = at.find((p) => p.panel === RUNNER);
   const busiest = at.filter((p) => p.panel !== RUNNER).reduce<CpuPoint | null>((a, p) => (a === null || p.pct! > a.pct! ? p : a), null);
   const parts = [
-    runner ? `runner ${runner.pct}% of the host` : 'runner not measured',
+    runner
+      ? `runner ${runner.pct}% of the host${runner.pct! > LIMIT_PCT ? ` (above the ${LIMIT_PCT}% saturation limit)` : ''}`
+      : 'runner not measured',
     busiest ? `busiest target component ${busiest.panel} ${busiest.pct}% of one core` : 'no target component measured',
   ];
   return `${stageName(last)}: ${parts.join(', ')}${missing.size > 0 ? `; not measured: ${notMeasured}` : ''}`;
@@ -115,7 +118,7 @@ export function cpuChart(report: Report): ChartSpec {
       columns: report.stages.length === 1 ? 5 : 3,
       resolve: { scale: { y: 'independent' } },
       concat: [
-        panel(RUNNER, 'load generator', 'runner + workers, % of host', '#555555', LOAD_GENERATOR_LIMITS.runnerCpuShare * 100),
+        panel(RUNNER, 'load generator', 'runner + workers, % of host', '#555555', LIMIT_PCT),
         ...COMPONENTS.map((c) => panel(c, `target: ${c}`, '% of one core', PERCENTILE_COLORS.p95)),
       ],
     },

@@ -3,7 +3,7 @@
 // operation instead (p50 to p99 as a bar, p95 as a dot, the goal as a tick), not a column of dots.
 import type { WorkerResult } from '../contract/worker-result.ts';
 import { stageName, type LatencyGoal } from '../config/stages.ts';
-import { percentileOrNull } from '../lib/stats.ts';
+import { nearestRank } from '../lib/stats.ts';
 import {
   ALERT,
   MS_LABELS,
@@ -163,9 +163,9 @@ export function latencyTakeaway(series: readonly LatencySeries[], noun: string, 
     const at = s.points.findIndex((p) => failing(p.stats, s.goalMs));
     if (at === -1) return [];
     const { stage, stats } = s.points[at]!;
-    const how = stages === 1 ? 'is above its' : at === 0 ? 'is above its' : 'crosses its';
-    const from = stages === 1 || at > 0 ? 'at' : 'from';
-    return [{ stage, text: `${s.label} p95 ${how} ${formatMs(s.goalMs)} goal ${from} ${stageName(stage)} (${formatMs(stats.p95)})` }];
+    // above it where first measured: `from C1` (`at C2` when the run had one stage); otherwise it crossed it there
+    const [verb, when] = at > 0 ? ['crosses', 'at'] : ['is above', stages > 1 ? 'from' : 'at'];
+    return [{ stage, text: `${s.label} p95 ${verb} its ${formatMs(s.goalMs)} goal ${when} ${stageName(stage)} (${formatMs(stats.p95)})` }];
   });
   if (crossings.length > 0) return firstFew(crossings.sort((a, b) => a.stage - b.stage).map((c) => c.text));
   const closest = series
@@ -224,27 +224,31 @@ export function operationLatencyChart(report: Report, goals: Readonly<Record<str
 
 /** Per notification type and stage, the percentiles of its observed copies' latency (as summarize-notifications.ts). */
 function notificationSeries(report: Report, results: readonly WorkerResult[], goalMs: number | null): LatencySeries[] {
-  const types = [...new Set(results.flatMap((r) => r.notifications.filter((n) => n.latencyMs !== null).map((n) => n.step)))].sort();
-  const percentiles = (latencies: number[]): Percentiles | null => {
-    const [p50, p95, p99] = PERCENTILES.map((p) => percentileOrNull(latencies, Number(p.slice(1))));
-    return p50 == null || p95 == null || p99 == null ? null : { p50, p95, p99, n: latencies.length };
+  // type -> stage -> latencies of its observed copies, in one pass over the results
+  const latencies = new Map<string, Map<number, number[]>>();
+  for (const r of results)
+    for (const n of r.notifications) {
+      if (!n.observed || n.latencyMs === null) continue;
+      const byStage = latencies.get(n.step) ?? latencies.set(n.step, new Map()).get(n.step)!;
+      const values = byStage.get(r.stage);
+      if (values) values.push(n.latencyMs);
+      else byStage.set(r.stage, [n.latencyMs]);
+    }
+  const percentiles = (values: number[]): Percentiles => {
+    const sorted = Float64Array.from(values).sort();
+    return { p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95), p99: nearestRank(sorted, 99), n: values.length };
   };
   const all: LatencySeries = {
     label: 'all types',
     goalMs,
     points: report.stages.flatMap((s) => (s.ops.notification ? [{ stage: s.stage, stats: s.ops.notification }] : [])),
   };
-  const byType = types.map((type) => ({
+  const byType = [...latencies.keys()].sort().map((type) => ({
     label: type,
     goalMs,
     points: report.stages.flatMap((s) => {
-      const latencies = results.flatMap((r) =>
-        r.stage === s.stage
-          ? r.notifications.filter((n) => n.step === type && n.observed && n.latencyMs !== null).map((n) => n.latencyMs!)
-          : [],
-      );
-      const stats = percentiles(latencies);
-      return stats ? [{ stage: s.stage, stats }] : [];
+      const values = latencies.get(type)!.get(s.stage);
+      return values ? [{ stage: s.stage, stats: percentiles(values) }] : [];
     }),
   }));
   return all.points.length > 0 ? [all, ...byType] : byType;

@@ -30,9 +30,12 @@ export function flowsTakeaway(report: Report): string {
       : `${rates.length === 1 ? '' : 'peak '}${formatRate(peak.flowsPerSec)} passed flows/s at ${stageName(peak.stage)}` +
         (last && last !== peak ? `, ${formatRate(last.flowsPerSec)} at ${stageName(last.stage)}` : '');
   const below = report.stages.filter((s) => s.flows > 0 && s.pass / s.flows < STOP_CONDITIONS.minSuccessRate(s.stage));
+  const only = report.stages.length === 1 ? report.stages[0]! : null;
   const success =
     below.length === 0
-      ? `every stage at or above its required success rate`
+      ? only
+        ? `${only.pass} of ${only.flows} flows passed`
+        : 'every stage at or above its required success rate'
       : `success below the required rate at ${firstFew(
           below.map(
             (s) => `${stageName(s.stage)} (${formatPct(s.pass / s.flows)} < ${formatPct(STOP_CONDITIONS.minSuccessRate(s.stage))})`,

@@ -89,6 +89,9 @@ test("a CPU figure comes from the row's `CPU avg`; a cell without one is missing
     'first reading of pid 7, no CPU delta yet',
   );
   expect(cpuTakeaway([{ panel: 'backend', stage: 2, pct: null, reason: 'no pid' }])).toBe('not measured (backend (no pid))');
+  expect(cpuTakeaway([{ panel: 'runner', stage: 64, pct: 90, reason: null }])).toBe(
+    'C64: runner 90% of the host (above the 70% saturation limit), no target component measured',
+  );
 });
 
 /** Every colour encoding of a spec, at any depth, with the values its field takes in the chart's data. */
