@@ -2,7 +2,6 @@
 // prerequisites, refuse unsafe runs, and start the coordinator (barrier,
 // live-mode funder). Everything here runs in the runner process.
 import type { FullConfig } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { capabilitiesOf, notOffered, type Capabilities } from '../driver/capabilities.ts';
 import type { TargetSampling } from '../sampler/run.ts';
 import { loadAdapter } from '../driver/load-adapter.ts';
@@ -14,9 +13,11 @@ import { refuseMissingCapabilities, refuseModeWithoutRoute } from './refusals.ts
 import { infraTimeline } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { readSandboxState } from '../config/sandbox-state.ts';
+import { refuseBrowserModeWithout } from './browser-preflight.ts';
 import { startCoordinator } from './coordinator.ts';
 import { checkShardBarrier, MAX_CLOCK_OFFSET_MS } from './shard-barrier.ts';
 import { funderKey } from '../config/funder-key.ts';
+import { targetMetrics } from './target-metrics.ts';
 import { createFunder, type Funder } from './funder.ts';
 import { refuseFixtureHost, refuseMainnet } from './safety.ts';
 import { selectedLevels } from '../config/selection.ts';
@@ -110,6 +111,8 @@ async function preflight(started: Stop[], config: FullConfig): Promise<void> {
       if (cfg.TARGET_USERS_FILE)
         checkEnoughUsers(loadProvisionedUsers(cfg.TARGET_USERS_FILE), Math.max(...levels), cfg.SELLERS_PER_WORKER, cfg.TARGET_USERS_FILE);
     });
+    // Browser mode: a Chromium and the target's front end, or no flow starts.
+    await preflightCheck('browser', ctx, () => refuseBrowserModeWithout(cfg, adapter));
     if (cfg.mode === 'live' && cfg.sandbox && chainInfo) {
       const rpcUrl = chainInfo.rpcUrl!;
       const sandboxCtx: PreflightContext = { ...ctx, rpc: { url: rpcUrl, from: 'the sandbox' } };
@@ -164,10 +167,9 @@ async function startInfraSampler(
   }
 }
 
-/** What of the target the sampler can read, from its adapter's capabilities and TARGET_METRICS. */
+/** What of the target the sampler can read, from its adapter's capabilities and TARGET_METRICS (runner/target-metrics.ts). */
 function targetSampling(cfg: SuiteConfig, caps: Capabilities): TargetSampling {
-  // A component named `node` is the target host's node exporter: the host's figures, not a component's metrics.
-  const { node, ...metrics } = cfg.TARGET_METRICS ?? caps.metrics;
+  const { components, node, names } = targetMetrics(cfg, caps);
   return {
     processesNotSampled: caps.localProcesses ? undefined : `${notOffered('localProcesses')}: its processes are not sampled`,
     hostNotSampled:
@@ -175,12 +177,8 @@ function targetSampling(cfg: SuiteConfig, caps: Capabilities): TargetSampling {
         ? undefined
         : "target host not sampled; the load generator's host is shown apart (TARGET_METRICS node=<node exporter URL> samples it)",
     hostFrom: node,
-    metrics,
-    metricNames: cfg.TARGET_METRIC_NAMES
-      ? (JSON.parse(readFileSync(cfg.TARGET_METRIC_NAMES, 'utf8')) as TargetSampling['metricNames'])
-      : caps.backlogGauge
-        ? { scannerBacklog: caps.backlogGauge }
-        : undefined,
+    metrics: components,
+    metricNames: Object.keys(names).length ? names : undefined,
   };
 }
 

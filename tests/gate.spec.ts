@@ -9,7 +9,7 @@ import { GATE_RESULT_ATTACHMENT, INFRA_ROW_ATTACHMENT } from '../reporter/schema
 import { summarizeStage } from '../reporter/summarize.ts';
 import { REPORT_SO_FAR_ATTACHMENT, reportSoFar } from '../reporter/run-attachments.ts';
 import { stageWindow } from '../reporter/timeline.ts';
-import { parseEnv, type SuiteConfig } from '../config/env.ts';
+import { parseEnv } from '../config/env.ts';
 import { loadAdapter } from '../driver/load-adapter.ts';
 import { evaluateGate, type GateInfra } from '../reporter/gates.ts';
 import { aggregateStages, parseSamples, toInfraRow } from '../sampler/aggregate.ts';
@@ -18,6 +18,7 @@ import { RUN_ENV } from '../config/run-env.ts';
 import { infraTimeline, runDir, workersDir } from '../config/paths.ts';
 import { STOP_CONDITIONS, stageName } from '../config/stages.ts';
 import { intentsLeftPending } from '../flow/payment.ts';
+import { backlogGauge, targetMetrics } from '../runner/target-metrics.ts';
 
 /**
  * Every flow's result of the run, each round's included: the flows write one file per flow (ids unique per round,
@@ -36,17 +37,6 @@ async function stageResults(runId: string): Promise<WorkerResult[]> {
         return parsed.data;
       }),
   );
-}
-
-/** Where the backlog gauge is read: TARGET_METRICS / TARGET_METRIC_NAMES, else what the adapter declares; or why nowhere. */
-async function backlogGauge(cfg: SuiteConfig): Promise<{ urls: string[]; metric: string } | { none: string }> {
-  const adapter = await loadAdapter(cfg.TARGET_ADAPTER);
-  const names = cfg.TARGET_METRIC_NAMES ? (JSON.parse(await readFile(cfg.TARGET_METRIC_NAMES, 'utf8')) as { scannerBacklog?: string }) : {};
-  const metric = names.scannerBacklog ?? adapter.capabilities?.backlogGauge ?? null;
-  const endpoints = Object.values(cfg.TARGET_METRICS ?? adapter.capabilities?.metrics ?? {});
-  if (!metric) return { none: 'the target offers no backlog gauge (TARGET_METRIC_NAMES scannerBacklog names it)' };
-  if (!endpoints.length) return { none: 'the target offers no metrics endpoint (TARGET_METRICS names them)' };
-  return { urls: endpoints, metric };
 }
 
 /** The backlog summed over the target's metrics endpoints; null when none answers with the gauge. */
@@ -69,7 +59,7 @@ test('the stage passes its gate: no stop condition of the spec holds', async ({}
 
   const infra: GateInfra = { notMeasured: {} };
   await test.step('cooldown: queues drain', async () => {
-    const gauge = await backlogGauge(cfg);
+    const gauge = backlogGauge(targetMetrics(cfg, (await loadAdapter(cfg.TARGET_ADAPTER)).capabilities ?? {}));
     if ('none' in gauge) {
       infra.notMeasured!.backlog = gauge.none;
       return;
