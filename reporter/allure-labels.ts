@@ -25,6 +25,10 @@ export const SEVERITY_OF: Record<Priority, Severity> = {
 };
 const PRIORITY_ORDER: Priority[] = ['P0', 'P1', 'P2', 'info'];
 
+/** Whether a result's labels make it of this kind (its story). */
+export const isKind = (labels: readonly { name: string; value?: string }[], kind: ResultKind): boolean =>
+  labels.some((l) => l.name === LabelName.STORY && l.value === STORIES[kind]);
+
 /** The labels this module owns on a result; any of them already there is replaced. */
 export function procedureLabels(kind: ResultKind, feature: string, severity: Severity): Label[] {
   return [
@@ -68,7 +72,14 @@ const step = (name: string, status: Status, at: number, message: string | undefi
   parameters: [],
 });
 
-/** A gate's verdict as a step with one sub-step per stop condition: failed with its reasons, skipped with why. */
+const VERDICT_STEP = /^stop conditions of (C\d+): /;
+/** The stage whose verdict a step is (a gateStep), or null. */
+export const verdictStageOf = (stepName: string | undefined): string | null => VERDICT_STEP.exec(stepName ?? '')?.[1] ?? null;
+
+/**
+ * A stage's verdict (a gate's, or the reporter's for a stage whose gate did not run) as a step with one sub-step per
+ * stop condition: failed with its reasons, skipped with why, passed otherwise. What the quality gates read.
+ */
 export function gateStep(gate: GateResult, at: number): StepResult {
   const outcomes = conditionOutcomes(gate);
   const failed = outcomes.filter((o) => o.status === 'failed').length;

@@ -1,13 +1,13 @@
 // The spec's stop conditions as Allure 3 quality gates: one custom rule per condition (reporter/gate-conditions.ts),
-// judged on the gate results of the report - the step the listener gives each gate per condition
-// (reporter/allure-labels.ts) - so the report's "Quality Gates" tab lists every condition, failed ones with the
-// stages and reasons, and links to the gates that broke it.
+// judged on each stage's verdict step (reporter/allure-labels.ts): its gate test's, or for a stage whose gate did not
+// run (its flows failed, or `--project=C1` alone) the one the "Profile report" result carries from the reporter. The
+// report's "Quality Gates" tab lists every condition, broken ones with the stages and reasons, linked to the results.
 //
 // `allure generate` never evaluates quality gates (only `allure run` and `allure quality-gate` do): the report
 // script applies these rules itself and hands the results to the report (scripts/allure-generate.ts).
 import type { QualityGateRule } from 'allure/rules';
 import { STOP_CONDITION_LIST, type StopCondition } from './gate-conditions.ts';
-import { STORIES } from './allure-labels.ts';
+import { isKind, verdictStageOf } from './allure-labels.ts';
 
 type StoreResult = Parameters<QualityGateRule['validate']>[0]['trs'][number];
 type StoreStep = StoreResult['steps'][number];
@@ -19,17 +19,16 @@ export interface ConditionVerdict {
   held: string[];
 }
 
-const isGate = (tr: StoreResult) => tr.labels.some((l) => l.name === 'story' && l.value === STORIES.gate);
-const featureOf = (tr: StoreResult) => tr.labels.find((l) => l.name === 'feature')?.value ?? tr.name;
-
-function findStep(steps: readonly StoreStep[], name: string): (StoreStep & { type: 'step' }) | undefined {
-  for (const s of steps) {
-    if (s.type !== 'step') continue;
-    if (s.name === name) return s;
-    const inner = findStep(s.steps, name);
-    if (inner) return inner;
-  }
-  return undefined;
+/** Each stage's verdict step among the results, with its result: a gate test's wins over the profile report's. */
+function verdicts(trs: readonly StoreResult[]): Map<string, { tr: StoreResult; step: StoreStep & { type: 'step' } }> {
+  const byStage = new Map<string, { tr: StoreResult; step: StoreStep & { type: 'step' } }>();
+  for (const kind of ['gate', 'report'] as const)
+    for (const tr of trs.filter((t) => isKind(t.labels, kind)))
+      for (const step of tr.steps) {
+        const stage = step.type === 'step' ? verdictStageOf(step.name) : null;
+        if (stage && step.type === 'step' && !byStage.has(stage)) byStage.set(stage, { tr, step });
+      }
+  return byStage;
 }
 
 const lines = (stage: string, step: StoreStep & { type: 'step' }) =>
@@ -45,15 +44,14 @@ export function stopConditionRule(condition: StopCondition): QualityGateRule<num
         actual.held.length ? `held in ${actual.held.join(', ')}` : '',
         actual.notEvaluated.length ? `not evaluated in ${actual.notEvaluated.join('; ')}` : '',
       ].filter(Boolean);
-      return `${condition.title}: ${parts.length ? parts.join('; ') : 'judged by no gate'}`;
+      return `${condition.title}: ${parts.length ? parts.join('; ') : 'judged in no stage'}`;
     },
     validate: async ({ trs, expected }) => {
       const verdict: ConditionVerdict = { broken: [], notEvaluated: [], held: [] };
       const breaking: string[] = [];
-      for (const tr of trs.filter(isGate)) {
-        const step = findStep(tr.steps, condition.title);
-        if (!step) continue;
-        const stage = featureOf(tr);
+      for (const [stage, { tr, step: stageStep }] of verdicts(trs)) {
+        const step = stageStep.steps.find((s) => s.type === 'step' && s.name === condition.title);
+        if (step?.type !== 'step') continue;
         if (step.status === 'failed') {
           verdict.broken.push(...lines(stage, step));
           breaking.push(tr.id);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { FullConfig } from '@playwright/test/reporter';
 import type { WorkerResult } from '../contract/worker-result.ts';
 import { Severity } from 'allure-js-commons';
-import { procedureLabels } from './allure-labels.ts';
+import { gateStep, procedureLabels } from './allure-labels.ts';
 import { gatesByStage, runMetaFrom } from './collect.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import type { GateResult, Report } from './schema.ts';
@@ -55,7 +55,7 @@ const STATUS: Record<Report['overall'], string> = { pass: 'passed', fail: 'faile
 export function writeAllureProfileReport(
   resultsDir: string,
   reportMd: string,
-  report: Pick<Report, 'runId' | 'overall' | 'failedConditions'> & Partial<Pick<Report, 'stopReason'>>,
+  report: Pick<Report, 'runId' | 'overall' | 'failedConditions'> & Partial<Pick<Report, 'stopReason' | 'stages'>>,
   now = Date.now(),
 ): string | null {
   const runDir = path.dirname(reportMd);
@@ -93,7 +93,8 @@ export function writeAllureProfileReport(
     ],
     parameters: [{ name: 'runId', value: report.runId, excluded: true }],
     links: [],
-    steps: [],
+    // Every stage's verdict, its gate's or (gate not run) the reporter's: the quality gates judge stages from these.
+    steps: (report.stages ?? []).flatMap((s) => (s.gate ? [gateStep({ ...s.gate, stage: s.stage }, now)] : [])),
     attachments,
     description: `The run's profile report (${path.basename(runDir)}/report.md) and its charts: open the attachments below.`,
   };

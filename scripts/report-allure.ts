@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AllureConfig } from 'allure';
 import { redactText } from '../lib/redact.ts';
 import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
-import { STORIES } from '../reporter/allure-labels.ts';
+import { verdictStageOf } from '../reporter/allure-labels.ts';
 import { stopConditionGates } from '../reporter/allure-quality-gates.ts';
 import { generateAllure, type QualityGateOutcome } from './allure-generate.ts';
 import { dropHistory, historyEnd, historyNames, reportNameOf, runsOf, runsToAdd, stampHistory } from './allure-history.ts';
@@ -200,8 +200,8 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
     const chosen = stageResults(resultsDir, results, runId, join(work, 'allure-results'));
     // A report of every run (--all) reads the history but adds no line: it is no run of its own.
     const run = historyPath && runId !== null ? await prepareHistory(historyPath, resultsDir, results, runId, work) : undefined;
-    // The stop conditions are judged on the gates' results: a run without a gate (`--project=C1` alone) has none.
-    const gated = chosen.some((r) => r.data.labels?.some((l) => l.name === 'story' && l.value === STORIES.gate));
+    // The stop conditions are judged on the stages' verdict steps (a gate's, or the profile report's): without any, none.
+    const judged = chosen.some((r) => r.data.steps?.some((s) => verdictStageOf(s.name)));
     const reportName = reportNameOf(runId);
     rmSync(outputDir, { recursive: true, force: true });
     const qualityGates = await generateAllure({
@@ -214,7 +214,7 @@ export async function buildAllureReport(options: AllureReportOptions = {}): Prom
         categories: allureCategoryRules() as NonNullable<AllureConfig['categories']>,
         ...(historyPath ? { historyPath, appendHistory: runId !== null } : {}),
       },
-      qualityGates: gated ? stopConditionGates() : [],
+      qualityGates: judged ? stopConditionGates() : [],
     }).catch((err: Error) => {
       throw new AllureReportError(`allure report generation failed: ${err.message}`);
     });
@@ -287,7 +287,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       s.qualityGates.length
         ? `quality gates (stop conditions): ${s.qualityGates.length - failed.length} of ${s.qualityGates.length} held` +
             failed.map((g) => `\n  ✗ ${g.message}`).join('')
-        : 'quality gates: none judged - no gate result in this run (run each stage with its gate-C<n> project)',
+        : 'quality gates: none - no stage verdict in this run (no gate ran and the profile reporter wrote none)',
     );
   } catch (err) {
     console.error(err instanceof AllureReportError ? `report:allure: ${err.message}` : err);
