@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PaymentMode } from '../contract/worker-result.ts';
 import { maskHexKey, redactText } from '../lib/redact.ts';
+import { BrowserEnvSchema } from './browser-env.ts';
 import { baselineProblem, goalsFileProblem } from './goals.ts';
 import { maskHeaders, OTEL_HEADER_VARS, OtelEnvSchema, otlpSettings, type OtlpSettings } from './otel-env.ts';
 import { DEFAULT_LEVELS } from './stages.ts';
@@ -175,6 +176,8 @@ export const EnvSchema = z.object({
   SCANNER_CONFIRM_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
   /** OTLP metrics export (config/otel-env.ts): the OpenTelemetry specification's variables. */
   ...OtelEnvSchema.shape,
+  /** Browser mode, issue 16 (config/browser-env.ts): tabs per user and the front end they open. */
+  ...BrowserEnvSchema.shape,
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -12,6 +12,8 @@ export interface SandboxState {
   funderPrivateKey: string;
   /** The second API dialect's URL, when the sandbox serves one (SANDBOX_DIALECT). */
   dialectUrl?: string;
+  /** The web front end's URL (issue 16), when the sandbox serves one. */
+  webUrl?: string;
   pid: number;
 }
 

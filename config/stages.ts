@@ -42,6 +42,8 @@ export const STARTING_LATENCY_GOALS: Readonly<Record<string, LatencyGoal>> = {
   sellerDelivery: { label: 'seller delivery', p50: 500, p95: 2_000, p99: 4_000 },
   buyerConfirmDelivery: { label: 'buyer delivery confirmation', p50: 500, p95: 2_000, p99: 4_000 },
   notification: { label: 'notification visibility', p50: 1_000, p95: 5_000, p99: 10_000 },
+  /** Browser mode (BROWSER_TABS_PER_USER): the same goals, to the notification's element in a tab's DOM. */
+  notificationVisible: { label: 'notification visibility (browser)', p50: 1_000, p95: 5_000, p99: 10_000 },
 };
 
 const fromFiles = new Map<string, Readonly<Record<string, LatencyGoal>>>();

@@ -50,6 +50,21 @@ export const NotificationResult = z.object({
 });
 export type NotificationResult = z.infer<typeof NotificationResult>;
 
+/**
+ * Browser mode (BROWSER_TABS_PER_USER): one expected notification in one browser tab of its recipient, from the
+ * trigger to the moment its element entered the page's DOM. Absent without browser mode.
+ */
+export const TabNotificationResult = z.object({
+  /** The notification type. */
+  step: z.string(),
+  recipient: z.string(),
+  /** The recipient's tab, from 0. */
+  tab: z.number().int().nonnegative(),
+  visible: z.boolean(),
+  latencyMs: z.number().nullable(),
+});
+export type TabNotificationResult = z.infer<typeof TabNotificationResult>;
+
 /** A notification that reached an inbox it was not meant for: attributed to its type, so the report can count it per step. */
 export const Misdelivery = z.object({
   step: z.string(),
@@ -239,6 +254,8 @@ export const WorkerResult = z.object({
    */
   probeTimingsMs: z.record(z.string(), z.number()).optional(),
   notifications: z.array(NotificationResult),
+  /** Browser mode: each expected notification in each tab of its recipient. */
+  tabNotifications: z.array(TabNotificationResult).optional(),
   errors: z.array(FlowError),
   /** Notifications that reached the wrong inbox, by type (their count is also in correctness). Absent: none recorded. */
   misdelivered: z.array(Misdelivery).optional(),

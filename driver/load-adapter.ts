@@ -42,6 +42,9 @@ export function adapterProblems(candidate: unknown): string[] {
   if (typeof a.driver !== 'function') problems.push('driver: must be a function (options) => EscrowDriver');
   if (typeof a.notifications?.connect !== 'function')
     problems.push('notifications.connect: must be a function (device request) => Promise<{ close() }>');
+  const frontendOps = ['signIn', 'list', 'notification', 'rendered'] as const;
+  if (a.frontend !== undefined && frontendOps.some((op) => typeof a.frontend?.[op] !== 'function'))
+    problems.push(`frontend: must have the functions ${frontendOps.join(', ')}`);
   try {
     notificationMatrix(a.notificationMatrix);
   } catch (err) {

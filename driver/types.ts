@@ -16,6 +16,7 @@ import type {
   Session,
   Version,
 } from '../contract/http.ts';
+import type { Locator, Page } from '@playwright/test';
 import type { Agent } from 'undici';
 
 /** ok: the call did what was asked; fail: it answered no; info: outcome unknown (timeout, dropped connection). */
@@ -156,6 +157,28 @@ export interface DeclaredCapabilities {
   backlogGauge?: string | null;
 }
 
+/** A notification as a front end renders it: enough to tell whose it is. */
+export interface RenderedNotification {
+  id: string;
+  type: string;
+  requestId?: string;
+}
+
+/**
+ * The target's web front end (browser mode, BROWSER_TABS_PER_USER): how a tab signs in as a user, and where a
+ * notification is on the page. The suite opens the tabs, asserts and times; the adapter only knows the page.
+ */
+export interface FrontEnd {
+  /** Opens `url` in `page` signed in with the user's session; resolves once the page shows that user's notifications. */
+  signIn(page: Page, url: string, user: { id: string; token: string }): Promise<void>;
+  /** The notification list (screenshots at failure). */
+  list(page: Page): Locator;
+  /** One notification: by id when the suite knows it (its socket copy), else the first of its type on the request. */
+  notification(page: Page, n: { id?: string; type: string; requestId: string }): Locator;
+  /** Every notification the page shows now. */
+  rendered(page: Page): Promise<RenderedNotification[]>;
+}
+
 export interface TargetAdapter {
   /** Shown in reports and the doctor's table. */
   name: string;
@@ -164,4 +187,6 @@ export interface TargetAdapter {
   /** Replaces rows of the default matrix (flow/notification-matrix.ts) per trigger; [] means the trigger notifies nobody. */
   notificationMatrix?: Partial<NotificationMatrix>;
   capabilities?: DeclaredCapabilities;
+  /** The target's web front end, for browser mode; without it browser mode is refused before any flow. */
+  frontend?: FrontEnd;
 }

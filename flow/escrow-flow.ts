@@ -8,6 +8,7 @@ import { notOffered } from '../driver/capabilities.ts';
 import { describeGap, knownGapFor, loadKnownGaps, type KnownGap } from '../config/classify.ts';
 import { allArrived, expectFrom, matches, type Audiences } from './expectations.ts';
 import { now, type FlowRecorder } from './recorder.ts';
+import { checkTabs, notVisible } from './browser-tabs.ts';
 import { checkNotificationLists, checkOtherFlows } from './isolation.ts';
 import type { FlowKit } from './kit.ts';
 import { payForOffer } from './payment.ts';
@@ -21,7 +22,7 @@ let gaps: KnownGap[] | undefined;
 const answeredAt = (res: ApiResult<unknown>): number => res.record.startedAt + res.record.durationMs;
 
 /** One complete flow. Correctness violations are counted in the recorder and asserted at the end. */
-export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWallet, recorder, board }: FlowKit): Promise<void> {
+export async function escrowFlow({ run, api, actors, inboxes, tabs, wallet: buyerWallet, recorder, board }: FlowKit): Promise<void> {
   const step = stepper(recorder);
   const { buyer, sellers } = actors;
   // Amounts in base units; a target that states no token decimals is asked for whole base units.
@@ -152,6 +153,8 @@ export async function escrowFlow({ run, api, actors, inboxes, wallet: buyerWalle
     await allArrived(inboxes.values(), () => arrived() === recorder.expected.length, run.cfg.NOTIFY_TIMEOUT_MS);
     recorder.settle(inboxes, request.id, actors.roleOf);
   });
+  // Browser mode: what the sockets brought must also be on screen, in every tab of its recipient and no other.
+  if (tabs.length) await step('browserTabsProbe', () => checkTabs({ run, recorder, inboxes, actors }, tabs, request.id));
   if (run.capabilities.notificationList)
     await step('notificationListProbe', () => checkNotificationLists(recorder, api, actors.all, inboxes, request.id));
   else recorder.probes.push({ name: 'notificationList', status: 'not-run', detail: notOffered('notificationList') });
@@ -178,6 +181,10 @@ function judge(recorder: FlowRecorder): void {
       recorder.fail('notifications', message, 'product');
       problems.push(`notification ${message}`);
     }
+  }
+  for (const message of notVisible(recorder)) {
+    recorder.fail('notifications', message, 'product');
+    problems.push(`notification ${message}`);
   }
   const duplicated = recorder.notificationResults
     .filter((n) => n.duplicates > 0)

@@ -9,6 +9,7 @@ import type { DriverOptions, EscrowDriver } from '../driver/types.ts';
 import type { Inbox } from '../driver/inbox.ts';
 import type { SuiteConfig } from '../config/env.ts';
 import type { Board } from './board.ts';
+import type { Tab } from './browser-tabs.ts';
 import type { FlowRecorder } from './recorder.ts';
 
 export interface Run {
@@ -58,6 +59,8 @@ export interface FlowKit {
   api: EscrowDriver;
   actors: Actors;
   inboxes: Map<string, Inbox>;
+  /** Browser mode: every tab of the flow's users, signed in before the barrier; empty otherwise. */
+  tabs: Tab[];
   /** Live mode: a fresh wallet funded with gas and tUSDT; null in other modes. */
   wallet: Wallet | null;
   /** The stage's board: this flow publishes its ids there and reads other flows'. */

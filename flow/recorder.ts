@@ -14,6 +14,7 @@ import {
   type Misdelivery,
   type NotificationResult,
   type PaymentMode,
+  type TabNotificationResult,
   type ProbeResult,
   type TimingsMs,
   type WorkerResult,
@@ -102,6 +103,8 @@ export class FlowRecorder {
   round = 1;
   readonly startedAt = now();
   notificationResults: NotificationResult[] = [];
+  /** Browser mode: each expected notification in each tab of its recipient (flow/browser-tabs.ts). */
+  tabNotifications: TabNotificationResult[] = [];
   /** Indeterminate writes, looked up after the flow (flow/reconcile.ts). */
   reconciliations = new Map<CallRecord, Reconciliation>();
 
@@ -199,6 +202,7 @@ export class FlowRecorder {
       timingsMs: this.timings,
       probeTimingsMs: this.probeTimings,
       notifications: this.notificationResults,
+      ...(this.tabNotifications.length ? { tabNotifications: this.tabNotifications } : {}),
       errors: this.errors,
       misdelivered: this.misdelivered,
       ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),

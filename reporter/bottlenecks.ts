@@ -3,7 +3,7 @@
 import { LATENCY_GOALS, stageName } from '../config/stages.ts';
 import { formatMs, formatPct, plural } from './format.ts';
 import type { Report } from './schema.ts';
-import { NOTIFICATION_OP } from './summarize-calls.ts';
+import { NOTIFICATION_OP, NOTIFICATION_OPS } from './summarize-calls.ts';
 
 export interface Bottlenecks {
   api: string;
@@ -14,7 +14,7 @@ export interface Bottlenecks {
 }
 
 const SCANNER_OP = 'scannerCheck';
-const API_OPS = Object.keys(LATENCY_GOALS).filter((op) => op !== SCANNER_OP && op !== NOTIFICATION_OP);
+const API_OPS = Object.keys(LATENCY_GOALS).filter((op) => op !== SCANNER_OP && !NOTIFICATION_OPS.includes(op));
 
 interface AgainstGoal {
   op: string;

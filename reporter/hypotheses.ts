@@ -4,6 +4,7 @@
 // measure says "not measured (why)" — never a guess. The figures and the thresholds are hypotheses-figures.ts's.
 import { LATENCY_GOALS, stageName } from '../config/stages.ts';
 import { formatMs, plural } from './format.ts';
+import { NOTIFICATION_OPS } from './summarize-calls.ts';
 import {
   growth,
   HYPOTHESIS_EVIDENCE,
@@ -88,7 +89,7 @@ function dbWrites(input: HypothesisInput): Hypothesis {
   };
 }
 
-const API_OPS = Object.keys(LATENCY_GOALS).filter((op) => op !== 'notification' && op !== 'scannerCheck');
+const API_OPS = Object.keys(LATENCY_GOALS).filter((op) => !NOTIFICATION_OPS.includes(op) && op !== 'scannerCheck');
 
 function notificationsFirst(input: HypothesisInput): Hypothesis {
   const { stages } = input.report;

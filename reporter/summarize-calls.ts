@@ -10,6 +10,10 @@ import type { StageSummary } from './schema.ts';
 
 /** Op name of notification visibility latency in StageSummary.ops; must match the LATENCY_GOALS key. */
 export const NOTIFICATION_OP = 'notification';
+/** Op name of notification visibility in a browser tab (browser mode); must match the LATENCY_GOALS key. */
+export const TAB_NOTIFICATION_OP = 'notificationVisible';
+/** The ops that are notifications, not API calls. */
+export const NOTIFICATION_OPS: readonly string[] = [NOTIFICATION_OP, TAB_NOTIFICATION_OP];
 
 type CallSummary = Pick<
   StageSummary,
@@ -59,6 +63,9 @@ export class CallFigures {
       if (ms !== null) addSample(this.steps, step, ms, false);
     }
     for (const [probe, ms] of Object.entries(flow.probeTimingsMs ?? {})) addSample(this.probeTimings, probe, ms, false);
+    // Browser mode: one sample per expected notification visible in a tab of its recipient (one not visible fails the flow).
+    for (const row of flow.tabNotifications ?? [])
+      if (row.latencyMs !== null) addSample(this.ops, TAB_NOTIFICATION_OP, row.latencyMs, false);
   }
 
   /** The figures; `notificationLatencies` (each observed copy's) join the ops as NOTIFICATION_OP. */

@@ -8,7 +8,7 @@ import { maskHexKey, redactText } from '../lib/redact.ts';
 
 /** The preflight's checks, in the order the global setup runs them. */
 export type PreflightCheck =
-  'configuration' | 'target' | 'adapter' | 'safety' | 'funder' | 'target health' | 'chain' | 'capabilities' | 'coordinator';
+  'configuration' | 'target' | 'adapter' | 'safety' | 'funder' | 'target health' | 'chain' | 'capabilities' | 'browser' | 'coordinator';
 
 export interface PreflightAdvice {
   /** Why this usually happens. */
@@ -34,6 +34,11 @@ const DEFAULT_ADVICE: Record<PreflightCheck, PreflightAdvice> = {
   capabilities: {
     cause: 'this PAYMENT_MODE needs something the target (as its adapter describes it) does not offer',
     action: 'run a PAYMENT_MODE the target supports, or add the operation to the adapter (docs/retargeting.md)',
+  },
+  browser: {
+    cause: 'BROWSER_TABS_PER_USER asks for browser tabs, which need a Chromium on this machine and a web front end of the target',
+    action:
+      'install a Chromium or name one (PLAYWRIGHT_CHROMIUM_EXECUTABLE), give the front end (FRONTEND_URL, an adapter with `frontend`), or set BROWSER_TABS_PER_USER=0',
   },
   safety: {
     cause: 'the suite refuses to run this configuration against what may be a production network or deployment',

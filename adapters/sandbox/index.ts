@@ -3,6 +3,7 @@
 import { Notification, SOCKET_EVENTS } from '../../contract/events.ts';
 import { defineAdapter, socketIoSource } from '../../driver/adapter.ts';
 import { HttpEscrowDriver } from './driver.ts';
+import { sandboxFrontEnd } from './frontend.ts';
 
 export default defineAdapter({
   name: 'sandbox',
@@ -24,4 +25,5 @@ export default defineAdapter({
     metrics: { backend: '/metrics' },
     backlogGauge: 'scanner_backlog',
   },
+  frontend: sandboxFrontEnd,
 });

@@ -91,6 +91,7 @@ test.describe('parseEnv defaults', () => {
       OP_TIMEOUT_MS: 30_000,
       SCANNER_CONFIRM_TIMEOUT_MS: 120_000,
       FIXTURE_ALLOWED_HOSTS: [],
+      BROWSER_TABS_PER_USER: { buyer: 0, seller: 0 },
     });
   });
 
