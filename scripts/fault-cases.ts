@@ -19,10 +19,12 @@ export interface FaultCase {
   /** Failure classes the failed flows may have. */
   classes: string[];
   /**
-   * Caught only in browser mode, issue 16: a fault of the sandbox's web front end, invisible to socket-only checks by
-   * construction. The matrix has no browser mode yet: it lists such a case under "Not run here" (scripts/fault-targets.ts).
+   * Caught only in browser mode, issue 16: a fault of the sandbox's web front end. Its case runs with browser tabs
+   * (env), then once more without them, where it must go unnoticed: socket-only mode cannot see it.
    */
   browserOnly?: true;
+  /** Why the matrix does not run this case (listed under "Not run here"); absent: it runs. */
+  notRunBecause?: string;
 }
 
 const c = (name: keyof Stage['correctness']): [string, (s: Stage) => number | null] => [`correctness.${name}`, (s) => s.correctness[name]];
@@ -155,6 +157,9 @@ export const CASES: FaultCase[] = [
     bug: "after a reconnect the front end shows another user's notification",
     gateReason: /wrong user|success .* below/,
     ...IN_BROWSER,
+    // Browser mode checks each tab for others' notifications, but nothing in a stage makes a tab reconnect.
+    notRunBecause:
+      "shows only after a tab reconnects (a backend restart), which a stage's flows do not cause: browser mode's check that no tab shows another user's notification would count it (correctness.wrongRecipient), sandbox/tests/faults-ui.spec.ts shows the fault",
   },
 ];
 

@@ -30,6 +30,8 @@ interface Outcome {
   reasons: string[];
   classes: string[];
   seconds: number;
+  /** A browserOnly case run again without tabs: what socket-only mode saw (it must see nothing). */
+  socketOnly?: { unnoticed: boolean; flows: string; problems: string[] };
 }
 
 interface ControlOutcome {
@@ -122,7 +124,18 @@ async function check(c: FaultCase): Promise<Outcome> {
   const wrongClass = classes.filter((k) => !c.classes.includes(k));
   if (c.classes.length && (classes.length === 0 || wrongClass.length))
     problems.push(`failure classes ${classes.join(', ') || 'none'}, expected ${c.classes.join(' or ')}`);
-  return { c, ok: problems.length === 0, problems, metricValue, reasons, classes, seconds: (performance.now() - t0) / 1000 };
+  const socketOnly = c.browserOnly ? await withoutTabs(c, runId) : undefined;
+  if (socketOnly && !socketOnly.unnoticed) problems.push(`without browser tabs: ${socketOnly.problems.join('; ')}`);
+  return { c, ok: problems.length === 0, problems, metricValue, reasons, classes, seconds: (performance.now() - t0) / 1000, socketOnly };
+}
+
+/** The browserOnly fault again without tabs: every flow must pass, the gate too, the metric stay at 0. */
+async function withoutTabs(c: FaultCase, runId: string): Promise<NonNullable<Outcome['socketOnly']>> {
+  const { exit, report, problems } = await runAndRead({ ...c, env: { ...c.env, BROWSER_TABS_PER_USER: '0' } }, `${runId}-no-tabs`);
+  const stage = report?.stages.filter((s) => s.flows > 0).at(-1);
+  if (exit !== 0) problems.push(`the run failed (exit ${exit})`);
+  if (stage && c.metric[1](stage)) problems.push(`${c.metric[0]} is ${c.metric[1](stage)}`);
+  return { unnoticed: problems.length === 0, flows: stage ? `${stage.pass}/${stage.flows}` : 'n/a', problems };
 }
 
 function renderDoc(outcomes: Outcome[], controls: ControlOutcome[]): string {
@@ -130,6 +143,7 @@ function renderDoc(outcomes: Outcome[], controls: ControlOutcome[]): string {
     const reason = o.reasons.find((r) => o.c.gateReason.test(r)) ?? '—';
     return `| \`${o.c.fault}\` | ${o.c.bug} | ${o.c.mode} | ${o.c.metric[0]} = ${o.metricValue ?? 'n/a'} | ${reason.replace(/\|/g, '\\|').slice(0, 160)} | ${o.classes.join(', ') || '—'} | ${o.ok ? 'detected' : `NOT DETECTED: ${o.problems.join('; ')}`} |`;
   });
+  const socketOnly = outcomes.filter((o) => o.socketOnly);
   const notRun = Object.entries(target.notRun);
   return [
     `# ${target.title}`,
@@ -153,6 +167,22 @@ function renderDoc(outcomes: Outcome[], controls: ControlOutcome[]): string {
         `| ${o.control.name} | ${o.control.mode} | ${o.flows} | ${o.p0} | ${o.gate} | ${o.ok ? 'no false alarm' : `FALSE ALARM: ${o.problems.join('; ')}`} |`,
     ),
     '',
+    ...(socketOnly.length
+      ? [
+          '## Invisible to socket-only mode',
+          '',
+          'Each fault of the web front end run again without browser tabs (`BROWSER_TABS_PER_USER=0`): the sockets and lists the',
+          'suite reads in Node get every notification right, so the stage must pass.',
+          '',
+          '| Fault | Flows passed without tabs | Result |',
+          '|---|---:|---|',
+          ...socketOnly.map(
+            (o) =>
+              `| \`${o.c.fault}\` | ${o.socketOnly!.flows} | ${o.socketOnly!.unnoticed ? 'invisible to socket-only mode: this is why browser mode exists' : `SEEN WITHOUT TABS: ${o.socketOnly!.problems.join('; ')}`} |`,
+          ),
+          '',
+        ]
+      : []),
     ...(notRun.length
       ? ['## Not run here', '', '| Fault | Why not |', '|---|---|', ...notRun.map(([fault, why]) => `| \`${fault}\` | ${why} |`), '']
       : []),
