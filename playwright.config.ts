@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { defineConfig, type PlaywrightTestConfig, type ReporterDescription } from '@playwright/test';
 import { parseEnvOrExit } from './runner/preflight.ts';
 import { redactText } from './lib/redact.ts';
-import { runDir } from './config/paths.ts';
+import { ALLURE_RESULTS_DIR, runDir } from './config/paths.ts';
 import { selectedProjects } from './config/selection.ts';
 import { stageName, workersFor } from './config/stages.ts';
-import { allureReporterOptions } from './reporter/allure.ts';
+import type { AllureRunOptions } from './reporter/allure-reporter.ts';
 
 // A bad configuration prints one message (no stack trace) and exits 2: nothing has started yet.
 const cfg = parseEnvOrExit();
@@ -88,7 +88,16 @@ export default defineConfig({
         ] satisfies ReporterDescription[])
       : []),
     ['./reporter/profile-reporter.ts'],
-    ['allure-playwright', allureReporterOptions({ runId, mode: cfg.mode, baseUrl: cfg.BASE_URL })],
+    // By path with plain options: this file is evaluated in every worker too, and the Allure options' modules are not.
+    [
+      './reporter/allure-reporter.ts',
+      {
+        runId,
+        mode: cfg.mode,
+        baseUrl: cfg.BASE_URL ? redactText(cfg.BASE_URL) : undefined,
+        resultsDir: ALLURE_RESULTS_DIR,
+      } satisfies AllureRunOptions,
+    ],
   ],
   use: { trace: 'off' },
   webServer: cfg.sandbox

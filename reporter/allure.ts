@@ -8,12 +8,12 @@
 // Allure 2-format consumers of categories.json (the classic plugin, Allure 2)
 // the listener also puts the class in front of the test's status message.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Status, type Parameter, type StepResult, type TestResult } from 'allure-js-commons';
 import type { Category } from 'allure-js-commons/sdk';
 import type { LifecycleListener, ReporterConfig } from 'allure-js-commons/sdk/reporter';
 import { FAILURE_CLASS_LABEL, type FailureClass } from '../contract/worker-result.ts';
+import { ALLURE_RESULTS_DIR } from '../config/paths.ts';
 import { redact, redactText } from '../lib/redact.ts';
 import { labelResult } from './allure-labels.ts';
 
@@ -149,11 +149,6 @@ export function allureListener(resultsDir: string): LifecycleListener {
 
 // ---------------------------------------------------------------------------
 
-/** Where allure-playwright writes: ALLURE_RESULTS_DIR, else beside the Playwright config (not the current directory). */
-export const ALLURE_RESULTS_DIR = process.env.ALLURE_RESULTS_DIR
-  ? resolve(process.env.ALLURE_RESULTS_DIR)
-  : fileURLToPath(new URL('../allure-results', import.meta.url));
-
 /** A target as a label: `sandbox`, or the host of BASE_URL (no credentials, path or query). */
 export function targetLabel(baseUrl: string | undefined): string {
   if (!baseUrl) return 'sandbox';
@@ -164,7 +159,7 @@ export function targetLabel(baseUrl: string | undefined): string {
   }
 }
 
-/** The options of `['allure-playwright', ...]` in playwright.config.ts. */
+/** The options of allure-playwright: built by reporter/allure-reporter.ts for a run, by merge.config.ts for a merge. */
 export function allureReporterOptions(run: { runId: string | undefined; mode: string; baseUrl: string | undefined }): ReporterConfig {
   return {
     resultsDir: ALLURE_RESULTS_DIR,

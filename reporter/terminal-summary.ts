@@ -194,14 +194,16 @@ export function reportPaths(reportMd: string, config: ReporterConfig, env: NodeJ
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
   };
   const options = (name: string): Record<string, unknown> | undefined => {
-    // Playwright resolves a package reporter to its file (…/node_modules/allure-playwright/dist/cjs/index.js).
-    const entry = (config.reporter ?? []).find(([reporter]) => reporter === name || reporter.includes(`/node_modules/${name}/`));
+    // Playwright resolves a reporter to its file (…/node_modules/allure-playwright/dist/cjs/index.js, /repo/reporter/x.ts).
+    const entry = (config.reporter ?? []).find(
+      ([reporter]) => reporter === name || reporter.includes(`/node_modules/${name}/`) || reporter.endsWith(`/${name}`),
+    );
     return entry ? ((entry[1] as Record<string, unknown> | undefined) ?? {}) : undefined;
   };
   const resolveIn = (base: string, value: unknown) => (typeof value === 'string' && value ? path.resolve(base, value) : undefined);
   const html = options('html');
   const junit = options('junit');
-  const allure = options('allure-playwright');
+  const allure = options('allure-playwright') ?? options('reporter/allure-reporter.ts');
   const htmlDir =
     html && (resolveIn(cwd, env.PLAYWRIGHT_HTML_OUTPUT_DIR) ?? resolveIn(configDir, html.outputFolder ?? 'playwright-report'));
   const junitFile = junit && (resolveIn(cwd, env.PLAYWRIGHT_JUNIT_OUTPUT_FILE) ?? resolveIn(configDir, junit.outputFile));

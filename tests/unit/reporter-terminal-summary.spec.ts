@@ -176,6 +176,11 @@ test('reportPaths: the html, junit and Allure reporters of the config, their env
     junit: null,
     allureResults: null,
   });
+  // playwright.config.ts names allure-playwright through reporter/allure-reporter.ts, resolved to its path.
+  const wrapped = config.reporter.map(([name, options]) =>
+    name.includes('allure-playwright') ? ['/work/repo/reporter/allure-reporter.ts', options] : [name, options],
+  ) as [string, unknown][];
+  expect(reportPaths(reportMd, { ...config, reporter: wrapped }, {}, cwd).allureResults).toBe('allure-results');
   // A path outside the working directory stays absolute; the summary then names the HTML folder for show-report.
   const elsewhere = reportPaths('/elsewhere/report.md', { ...config, configFile: '/elsewhere/pw.config.ts' }, {}, cwd);
   expect(elsewhere.reportMd).toBe(path.resolve('/elsewhere/report.md'));
