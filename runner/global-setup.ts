@@ -198,11 +198,14 @@ function sandboxFunderKey(): string {
  * (config/funder-key.ts), on RPC_URL: everything it needs is configuration, checked here.
  */
 async function deploymentFunder(cfg: SuiteConfig, flows: number, shard: FullConfig['shard']): Promise<Funder> {
-  const missing = (['RPC_URL', 'TOKEN_ADDRESS', 'CHAIN_ID'] as const).filter((name) => cfg[name] === undefined);
+  const keyless = cfg.FUNDER_PRIVATE_KEY === undefined && cfg.FUNDER_MNEMONIC === undefined;
+  const missing = (['FUNDER_PRIVATE_KEY', 'RPC_URL', 'TOKEN_ADDRESS', 'CHAIN_ID'] as const).filter((name) =>
+    name === 'FUNDER_PRIVATE_KEY' ? keyless : cfg[name] === undefined,
+  );
   if (missing.length) {
     throw new ConfigError(
       `PAYMENT_MODE=live against BASE_URL needs ${missing.map((m) => `${m}=(unset)`).join(', ')}: the funder pays each flow's buyer wallet on that chain`,
-      'set them, or run a PAYMENT_MODE that pays nothing (status, fixture, dry)',
+      `set them (FUNDER_MNEMONIC instead of FUNDER_PRIVATE_KEY for sharded runs), or run a PAYMENT_MODE that pays nothing (status, fixture, dry)`,
     );
   }
   const key = funderKey(cfg, shard);
@@ -211,7 +214,8 @@ async function deploymentFunder(cfg: SuiteConfig, flows: number, shard: FullConf
     chainId: cfg.CHAIN_ID!,
     tokenAddress: cfg.TOKEN_ADDRESS!,
     privateKey: key.privateKey,
-    from: key.from,
+    // A single key is the funder the user set; a derived one is named by its path and shard.
+    ...(cfg.FUNDER_MNEMONIC ? { from: key.from } : {}),
     flows,
   });
   process.env[RUN_ENV.rpcUrl] = cfg.RPC_URL!;

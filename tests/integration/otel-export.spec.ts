@@ -73,11 +73,13 @@ test('exports per-op latency histograms, flow outcomes and notification latencie
       ['/v1/metrics', 'application/json', `Bearer ${SECRET}`],
       ['/v1/metrics', 'application/json', `Bearer ${SECRET}`],
     ]);
-    const [first, last] = receiver.decoded();
-    const stagesIn = (request: typeof first) =>
-      [...metricsOf(request!).values()]
-        .flatMap((m) => [...(m.histogram?.dataPoints ?? []), ...(m.sum?.dataPoints ?? [])])
-        .map((p) => attribute(p.attributes, 'escrow.stage'));
+    // The two sends run side by side and may arrive in either order: a point's collection time tells them apart.
+    type Request = ReturnType<typeof receiver.decoded>[number];
+    const pointsOf = (request: Request) =>
+      [...metricsOf(request).values()].flatMap((m) => [...(m.histogram?.dataPoints ?? []), ...(m.sum?.dataPoints ?? [])]);
+    const collectedAt = (request: Request) => Math.max(...pointsOf(request).map((p) => Number(p.timeUnixNano)));
+    const [first, last] = [...receiver.decoded()].sort((a, b) => collectedAt(a) - collectedAt(b));
+    const stagesIn = (request: typeof first) => pointsOf(request!).map((p) => attribute(p.attributes, 'escrow.stage'));
     expect(new Set(stagesIn(first))).toEqual(new Set(['C1']));
     expect(new Set(stagesIn(last))).toEqual(new Set(['C1', 'C2']));
 

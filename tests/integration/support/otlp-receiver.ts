@@ -26,6 +26,7 @@ export interface HistogramPoint {
 }
 export interface SumPoint {
   attributes: KeyValue[];
+  timeUnixNano: string | number;
   asInt?: number | string;
   asDouble?: number;
 }
