@@ -10,7 +10,9 @@ import { notificationRoutes } from './routes/notifications.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { fixtureRoutes } from './routes/fixtures.ts';
 
-const UNFAULTED = new Set(['/health', '/version', '/metrics']);
+// Configuration reads (health, version, metrics, chain facts) are not business calls: the suite's preflight reads
+// them once before any flow, and one 500 there would stop the stage unmeasured instead of measuring the fault.
+const UNFAULTED = new Set(['/health', '/version', '/metrics', '/chain']);
 
 export interface AppOptions {
   /** Called after each response; main.ts uses it for backend-crash-after. */
