@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AllureConfig } from 'allure';
+import { ALLURE_RESULTS_DIR } from '../config/paths.ts';
 import { redactText } from '../lib/redact.ts';
 import { allureCategoryRules, knownSecrets } from '../reporter/allure.ts';
 import { verdictStageOf } from '../reporter/allure-labels.ts';
@@ -177,7 +178,8 @@ async function prepareHistory(historyPath: string, resultsDir: string, all: read
 /** Builds the Allure 3 report from allure-results, offline, without the analytics tag. */
 export async function buildAllureReport(options: AllureReportOptions = {}): Promise<AllureReportSummary> {
   const started = performance.now();
-  const resultsDir = resolve(options.resultsDir ?? join(ROOT, 'allure-results'));
+  // Where the runs wrote: ALLURE_RESULTS_DIR when set (config/paths.ts), as allure-playwright does.
+  const resultsDir = resolve(options.resultsDir ?? ALLURE_RESULTS_DIR);
   const outputDir = resolve(options.outputDir ?? join(ROOT, 'allure-report'));
   const historyOption = options.historyPath === undefined ? (process.env.ALLURE_HISTORY_PATH ?? DEFAULT_HISTORY) : options.historyPath;
   const historyPath = historyOption === null ? null : resolve(historyOption);
