@@ -1,35 +1,25 @@
 // The cross-shard barrier against a real redis-server on a loopback port.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { expect, test as base } from '@playwright/test';
 import { redisBarrier } from '../../fixtures/barrier-client.ts';
 import { checkShardBarrier } from '../../runner/shard-barrier.ts';
+import { hasRedisServer, REDIS_MISSING, startRedisServer } from './support/redis-server.ts';
 import { freePort } from '../../sandbox/src/launcher/ports.ts';
-
-const REDIS = '/usr/bin/redis-server';
 
 const test = base.extend<object, { redisUrl: string }>({
   redisUrl: [
     async ({}, use) => {
-      const port = await freePort();
-      const server: ChildProcess = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const redis = await startRedisServer();
       try {
-        await new Promise<void>((resolve, reject) => {
-          server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve());
-          server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-        });
-        await use(`redis://127.0.0.1:${port}`);
+        await use(redis.url);
       } finally {
-        server.kill('SIGTERM');
+        redis.stop();
       }
     },
     { scope: 'worker' },
   ],
 });
 
-test.skip(!existsSync(REDIS), 'redis-server is not installed (.ci/run installs it: apt-get install redis-server)');
+test.skip(!hasRedisServer(), REDIS_MISSING);
 
 test('parties of two shards arriving at different times get one release time and distinct slots', async ({ redisUrl }) => {
   const barrier = redisBarrier(redisUrl);

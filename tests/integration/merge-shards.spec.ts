@@ -3,17 +3,16 @@
 // two machines would have), then `npm run merge` over both blob reports and both sampler timelines. The merge step's
 // exit code follows the stop conditions evaluated on every shard's flows together; the merged report has the
 // Infrastructure row the shards' timelines give.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { Report } from '../../reporter/schema.ts';
-import { freePort } from '../../sandbox/src/launcher/ports.ts';
 import { launch, printed, ROOT, stopLaunched } from '../../sandbox/tests/support/cli.ts';
+import { hasRedisServer, REDIS_MISSING, startRedisServer } from './support/redis-server.ts';
 
-const REDIS = '/usr/bin/redis-server';
-test.skip(!existsSync(REDIS), 'redis-server is not installed (.ci/run installs it: apt-get install redis-server)');
+test.skip(!hasRedisServer(), REDIS_MISSING);
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 interface Exit {
@@ -31,22 +30,10 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Exit> {
   });
 }
 
-async function redisServer(): Promise<{ url: string; server: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve());
-    server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, server };
-}
-
 /** Two shards of C2 against one sandbox (with `faults`), then the merge step; returns its exit and the merged report. */
 async function shardedStage(dir: string, faults: string): Promise<{ shards: Exit[]; merge: Exit; report: Report }> {
   const sandbox = launch({ SANDBOX_FAULTS: faults, SANDBOX_FIXTURES: '1', SANDBOX_STATE_FILE: join(dir, 'sandbox.json') });
-  const redis = await redisServer();
+  const redis = await startRedisServer();
   try {
     const baseUrl = await printed(sandbox, 'SANDBOX_URL', 90_000);
     const runId = `merge-${faults || 'clean'}-${Date.now()}`;
@@ -87,7 +74,7 @@ async function shardedStage(dir: string, faults: string): Promise<{ shards: Exit
     const report = Report.parse(JSON.parse(readFileSync(join(dir, 'merged', runId, 'report.json'), 'utf8')));
     return { shards, merge, report };
   } finally {
-    redis.server.kill('SIGTERM');
+    redis.stop();
     await stopLaunched(sandbox);
   }
 }
